@@ -1,0 +1,217 @@
+"""The sentences our errors show people: what went wrong and what to do about it.
+
+Each builder takes what OpenRouter said (already redacted) and returns one paragraph:
+the problem, OpenRouter's own words, the fix, then the upstream provider's raw text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from langchain_openrouter_gemini._error_parsing import ErrorDetails, one_line, redact
+
+__all__ = ["MessageContext", "describe"]
+
+RAW_LIMIT = 500
+MODELS_PAGE = "https://openrouter.ai/models"
+_FALLBACKS = (
+    'to route around it, pass provider={"allow_fallbacks": True} or models=[...] '
+    "with fallback model ids"
+)
+_RETRIED = "it is retried automatically up to max_retries times"
+_MODEL_IN_MESSAGE = re.compile(r"(?:found for|model|for model)\s+'?([\w.\-]+/[\w.:\-]+?)'?[.\s,]")
+
+
+@dataclass(frozen=True)
+class MessageContext:
+    """What a message builder may mention besides the error body itself."""
+
+    status: int | None
+    details: ErrorDetails
+    retry_after: float | None = None
+    model: str | None = None
+    in_reply: bool = False
+
+
+def _said(ctx: MessageContext) -> str:
+    text = ctx.details.message.strip().rstrip(".")
+    return one_line(text, 300) if text else "no details given"
+
+
+def _status(ctx: MessageContext) -> str:
+    code = ctx.status if ctx.status is not None else ctx.details.code
+    if code is None:
+        return ""
+    return f" ({code}, inside a 200 reply)" if ctx.in_reply else f" ({code})"
+
+
+def _provider(ctx: MessageContext, fallback: str = "The upstream provider") -> str:
+    name = ctx.details.provider_name
+    return f"The upstream provider {name}" if name else fallback
+
+
+def _bad_request(ctx: MessageContext) -> str:
+    said = _said(ctx)
+    lowered = f"{said} {ctx.details.raw or ''}".lower()
+    if "thought_signature" in lowered or "reasoning details" in lowered:
+        fix = (
+            "Send every assistant tool-call message back unchanged, including "
+            "additional_kwargs['reasoning_details'], and keep the same provider for the "
+            "whole tool loop (provider={'order': [...], 'allow_fallbacks': False})."
+        )
+    elif "not a valid model id" in lowered:
+        fix = f"Check the model id at {MODELS_PAGE}."
+    else:
+        fix = "Check the request parameters; retrying it unchanged will fail the same way."
+    return f"OpenRouter rejected the request{_status(ctx)}: {said}. {fix}"
+
+
+def _context(ctx: MessageContext) -> str:
+    return (
+        f"The input is longer than the model's context window{_status(ctx)}: {_said(ctx)}. "
+        "Trim or summarize earlier messages (langchain_core.messages.trim_messages), lower "
+        'max_tokens, or pass transforms=["middle-out"] to let OpenRouter compress the '
+        "middle of the prompt."
+    )
+
+
+def _auth(ctx: MessageContext) -> str:
+    return (
+        f"OpenRouter rejected the API key{_status(ctx)}: {_said(ctx)}. Set "
+        "OPENROUTER_API_KEY or pass api_key=... to ChatOpenRouterGemini."
+    )
+
+
+def _credits(ctx: MessageContext) -> str:
+    return (
+        f"OpenRouter says the account or key has too few credits{_status(ctx)}: {_said(ctx)}. "
+        "Add credits at https://openrouter.ai/settings/credits (or raise the key's credit "
+        "limit), or lower max_tokens so the request fits the remaining balance."
+    )
+
+
+def _moderation(ctx: MessageContext) -> str:
+    details = ctx.details
+    if not details.reasons and details.flagged_input is None:
+        return (
+            f"OpenRouter refused the request{_status(ctx)}: {_said(ctx)}. The input may have "
+            "been flagged by moderation or a guardrail, or the key may not be allowed to use "
+            "this model; check the key's guardrail and privacy settings on openrouter.ai."
+        )
+    reasons = ", ".join(details.reasons) if details.reasons else "not given"
+    flagged = (
+        f' Flagged text: "{one_line(details.flagged_input, 120)}".' if details.flagged_input else ""
+    )
+    return (
+        f"OpenRouter's moderation flagged the input{_status(ctx)}: {_said(ctx)}. "
+        f"Reasons: {reasons}.{flagged} Rephrase or remove the flagged content; retrying it "
+        "unchanged will be refused again."
+    )
+
+
+def _not_found(ctx: MessageContext) -> str:
+    said = _said(ctx)
+    lowered = said.lower()
+    if "support" in lowered or "guardrail" in lowered or "data policy" in lowered:
+        return (
+            f"OpenRouter found no provider for this model that can serve the request"
+            f"{_status(ctx)}: {said}. Drop the feature no provider supports (tools, images, "
+            "structured output), relax the provider={...} routing, or check "
+            "https://openrouter.ai/settings/privacy."
+        )
+    model = ctx.model
+    if model is None and (match := _MODEL_IN_MESSAGE.search(said + " ")):
+        model = match.group(1)
+    subject = f"model {model!r}" if model else "the requested model"
+    return (
+        f"OpenRouter could not find {subject}{_status(ctx)}: {said}. Check the id at "
+        f"{MODELS_PAGE} (Gemini ids look like 'google/gemini-2.5-flash')."
+    )
+
+
+def _timeout(ctx: MessageContext) -> str:
+    return (
+        f"OpenRouter timed out waiting for the model{_status(ctx)}: {_said(ctx)}. "
+        f"{_RETRIED.capitalize()}; for long reasoning raise timeout=... or lower the "
+        "reasoning effort."
+    )
+
+
+def _too_large(ctx: MessageContext) -> str:
+    return (
+        f"The request is too large for OpenRouter{_status(ctx)}: {_said(ctx)}. Send fewer or "
+        "smaller attachments (images, PDFs, audio, video), or pass large files by https URL "
+        "instead of inline base64."
+    )
+
+
+def _rate_limit(ctx: MessageContext) -> str:
+    said = _said(ctx)
+    wait = f" The server asks to wait {ctx.retry_after:g} s." if ctx.retry_after is not None else ""
+    fix = (
+        f" {_RETRIED.capitalize()} (honouring Retry-After); raise max_retries, or throttle "
+        "with rate_limiter=InMemoryRateLimiter(...)."
+    )
+    if "per-day" in said.lower():
+        fix += " This is a daily quota: add credits, or use the model id without ':free'."
+    elif ctx.details.provider_name:
+        fix += f" The limit is {ctx.details.provider_name}'s; {_FALLBACKS}."
+    return f"OpenRouter rate limit hit{_status(ctx)}: {said}.{wait}{fix}"
+
+
+_UPSTREAM_WHAT = {
+    502: "returned an invalid reply or is down",
+    503: "is unavailable (no provider meets the routing requirements)",
+    524: "timed out",
+    529: "is overloaded",
+}
+
+
+def _upstream(ctx: MessageContext) -> str:
+    what = _UPSTREAM_WHAT.get(ctx.status or 0, "failed")
+    return (
+        f"{_provider(ctx)} {what}{_status(ctx)}: {_said(ctx)}. This is usually temporary: "
+        f"{_RETRIED}; {_FALLBACKS}."
+    )
+
+
+def _stream(ctx: MessageContext) -> str:
+    return (
+        f"{_provider(ctx, 'OpenRouter')} reported an error inside the reply{_status(ctx)}: "
+        f"{_said(ctx)}. The answer is incomplete; retry the request, or {_FALLBACKS}."
+    )
+
+
+_BUILDERS: dict[str, Callable[[MessageContext], str]] = {
+    "bad_request": _bad_request,
+    "context": _context,
+    "auth": _auth,
+    "credits": _credits,
+    "moderation": _moderation,
+    "not_found": _not_found,
+    "timeout": _timeout,
+    "too_large": _too_large,
+    "rate_limit": _rate_limit,
+    "upstream": _upstream,
+    "stream": _stream,
+}
+
+
+def describe(kind: str, ctx: MessageContext) -> str:
+    """Build the message for an error of `kind` (a key such as "auth" or "rate_limit").
+
+    Args:
+        kind: Which builder to use; unknown kinds use the mid-reply wording.
+        ctx: The status, parsed body and extras the sentence may mention.
+
+    Returns:
+        One redacted paragraph ending with the upstream raw text, when there is one.
+
+    """
+    text = _BUILDERS.get(kind, _stream)(ctx)
+    raw = ctx.details.raw
+    if raw and one_line(raw, RAW_LIMIT) not in text:
+        text += f" Upstream said: {one_line(raw, RAW_LIMIT)}"
+    return redact(text)

@@ -1,0 +1,1 @@
+"""OpenRouter wire format: pure conversions between LangChain objects and OpenRouter JSON."""

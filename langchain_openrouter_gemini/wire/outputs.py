@@ -1,0 +1,85 @@
+"""OpenRouter reply extras to LangChain v1 blocks: generated images and citation annotations."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from langchain_openrouter_gemini.wire._blocks import DATA_URL_HEAD, DATA_URL_HEAD_MAX
+
+__all__ = ["annotations_to_citations", "images_to_blocks"]
+
+# OpenRouter's `url_citation` field names -> LangChain `Citation` keys.
+_CITATION_FIELDS = {
+    "url": "url",
+    "title": "title",
+    "content": "cited_text",
+    "start_index": "start_index",
+    "end_index": "end_index",
+}
+
+
+def images_to_blocks(images: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Turn OpenRouter's `message.images` into LangChain v1 image blocks.
+
+    Args:
+        images: Entries like `{"type": "image_url", "image_url": {"url": "data:image/png;..."}}`.
+
+    Returns:
+        `{"type": "image", "base64": ..., "mime_type": ...}` for a base64 data URL,
+        `{"type": "image", "url": ...}` for anything else. Entries without a URL are left out:
+        they carry no image.
+
+    """
+    blocks: list[dict[str, Any]] = []
+    for entry in images:
+        if not isinstance(entry, Mapping):
+            continue
+        payload = entry.get("image_url")
+        url = payload.get("url") if isinstance(payload, Mapping) else payload
+        if not isinstance(url, str) or not url:
+            continue
+        match = DATA_URL_HEAD.match(url[:DATA_URL_HEAD_MAX])
+        if match is not None:
+            blocks.append(
+                {
+                    "type": "image",
+                    "base64": url[match.end() :],
+                    "mime_type": match.group("mime").lower(),
+                }
+            )
+        else:
+            blocks.append({"type": "image", "url": url})
+    return blocks
+
+
+def annotations_to_citations(annotations: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Turn OpenRouter's `message.annotations` into LangChain v1 annotations.
+
+    Args:
+        annotations: OpenRouter annotations: `url_citation` entries (fields nested under
+            `url_citation`, as OpenAI sends them, or flat) and `file` entries.
+
+    Returns:
+        One annotation per entry, in order: a `citation`
+        (`{"type": "citation", "url", "title", "cited_text", "start_index", "end_index"}`, keys
+        present only when OpenRouter sent them) for each URL citation, and a
+        `non_standard_annotation` holding the original entry for everything else (file
+        annotations included, so they can be sent back unchanged).
+
+    """
+    converted: list[dict[str, Any]] = []
+    for annotation in annotations:
+        if not isinstance(annotation, Mapping):
+            continue
+        if annotation.get("type") != "url_citation":
+            converted.append({"type": "non_standard_annotation", "value": dict(annotation)})
+            continue
+        nested = annotation.get("url_citation")
+        fields = nested if isinstance(nested, Mapping) else annotation
+        citation: dict[str, Any] = {"type": "citation"}
+        for wire_key, citation_key in _CITATION_FIELDS.items():
+            if fields.get(wire_key) is not None:
+                citation[citation_key] = fields[wire_key]
+        converted.append(citation)
+    return converted

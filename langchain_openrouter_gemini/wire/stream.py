@@ -1,0 +1,200 @@
+"""OpenRouter server-sent events to LangChain message chunks.
+
+`StreamParser` is a plain state machine fed one line at a time, so the sync and async
+transports share every rule: keep-alive comments, `content: null`, the usage chunk sent
+in either of its two forms, `[DONE]`, mid-stream errors, and streams cut short.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from langchain_core.messages import AIMessageChunk
+from langchain_core.messages.tool import ToolCallChunk, tool_call_chunk
+from langchain_core.outputs import ChatGenerationChunk
+
+from langchain_openrouter_gemini.errors import (
+    OpenRouterConnectionError,
+    error_from_payload,
+    malformed_response,
+)
+from langchain_openrouter_gemini.wire.parts import images_to_blocks
+from langchain_openrouter_gemini.wire.reasoning import ReasoningDetailsAccumulator, reasoning_text
+from langchain_openrouter_gemini.wire.response import MODEL_PROVIDER, reply_metadata
+from langchain_openrouter_gemini.wire.usage import cost_fields, usage_to_metadata
+
+__all__ = ["StreamParser"]
+
+
+class StreamParser:
+    """Turns the lines of an OpenRouter SSE stream into `ChatGenerationChunk`s.
+
+    Content, reasoning text and tool-call fragments are yielded as they arrive. Everything
+    that is only known once (usage, cost, finish reasons, the merged `reasoning_details`)
+    goes on one final chunk at `[DONE]`, so adding the chunks with `+` gives the message
+    `invoke` would have returned, with nothing counted twice.
+    """
+
+    def __init__(self, *, output_version: str | None = None) -> None:
+        """Start a parser for one stream."""
+        self._chunk_meta: dict[str, Any] = {"model_provider": MODEL_PROVIDER}
+        if output_version == "v1":
+            self._chunk_meta["output_version"] = "v1"
+        self._data: list[str] = []
+        self._reply: dict[str, Any] | None = None
+        self._usage: Mapping[str, Any] | None = None
+        self._finish_reason: Any = None
+        self._native_finish_reason: Any = None
+        self._details = ReasoningDetailsAccumulator()
+        self._annotations: list[Any] = []
+        self._saw_reasoning_text = False
+        self._image_count = 0
+        self.done = False
+
+    def feed(self, line: str) -> ChatGenerationChunk | None:
+        """Consume one line (without its newline); return a chunk when an event completes."""
+        if line.startswith("data:"):
+            # SSE allows an event to span several `data:` lines; they join at the blank line.
+            self._data.append(line[6:] if line.startswith("data: ") else line[5:])
+            return None
+        if line == "" and self._data:
+            data = "\n".join(self._data)
+            self._data.clear()
+            return self._event(data)
+        # Comments (": OPENROUTER PROCESSING"), `event:`/`id:` fields and stray blanks.
+        return None
+
+    def finish(self) -> ChatGenerationChunk | None:
+        """Close the stream; raise if it ended before OpenRouter's `[DONE]`.
+
+        Raises:
+            OpenRouterConnectionError: The stream ended early; a partial answer is never
+                passed off as complete.
+
+        """
+        chunk = None
+        if self._data:
+            chunk = self.feed("")
+        if not self.done:
+            msg = (
+                "The OpenRouter stream ended before [DONE]; the answer is incomplete. "
+                "This is usually a dropped connection: retry the call."
+            )
+            raise OpenRouterConnectionError(msg)
+        return chunk
+
+    def _event(self, data: str) -> ChatGenerationChunk | None:
+        if data == "[DONE]":
+            self.done = True
+            return self._final_chunk()
+        try:
+            event = json.loads(data)
+        except ValueError:
+            raise malformed_response(
+                "OpenRouter sent a stream event that is not JSON", data
+            ) from None
+        if not isinstance(event, dict):
+            raise malformed_response("OpenRouter sent a stream event that is not an object", data)
+        if "error" in event and (error := error_from_payload(event)) is not None:
+            raise error
+        if self._reply is None:
+            self._reply = reply_metadata(event)
+        usage = event.get("usage")
+        if isinstance(usage, Mapping):
+            self._usage = usage
+        choices = event.get("choices")
+        if not isinstance(choices, list) or not choices or not isinstance(choices[0], Mapping):
+            return None
+        choice = choices[0]
+        if choice.get("finish_reason") is not None:
+            self._on_finish(event, choice)
+        delta = choice.get("delta")
+        return self._delta_chunk(delta) if isinstance(delta, Mapping) else None
+
+    def _on_finish(self, event: Mapping[str, Any], choice: Mapping[str, Any]) -> None:
+        if (error := error_from_payload(event)) is not None:
+            raise error
+        # The usage chunk may repeat the finish reason; the first one is the real one.
+        if self._finish_reason is None:
+            self._finish_reason = choice["finish_reason"]
+            self._native_finish_reason = choice.get("native_finish_reason")
+
+    def _delta_chunk(self, delta: Mapping[str, Any]) -> ChatGenerationChunk | None:
+        details = delta.get("reasoning_details")
+        if details and isinstance(details, list):
+            self._details.add(details)
+        annotations = delta.get("annotations")
+        if annotations and isinstance(annotations, list):
+            self._annotations.extend(annotations)
+        content: str | list[str | dict[str, Any]] = delta.get("content") or ""
+        if not isinstance(content, str):
+            content = ""
+        reasoning = delta.get("reasoning")
+        raw_calls = delta.get("tool_calls")
+        images = delta.get("images")
+        if not (content or reasoning or raw_calls or images):
+            return None
+        additional_kwargs: dict[str, Any] = {}
+        if isinstance(reasoning, str) and reasoning:
+            additional_kwargs["reasoning_content"] = reasoning
+            self._saw_reasoning_text = True
+        if isinstance(images, list) and images:
+            blocks: list[str | dict[str, Any]] = [content] if content else []
+            for block in images_to_blocks(images):
+                blocks.append({**block, "index": self._image_count})
+                self._image_count += 1
+            content = blocks
+        return ChatGenerationChunk(
+            message=AIMessageChunk(
+                content=content,
+                additional_kwargs=additional_kwargs,
+                tool_call_chunks=_tool_call_chunks(raw_calls),
+                response_metadata=dict(self._chunk_meta),
+            )
+        )
+
+    def _final_chunk(self) -> ChatGenerationChunk:
+        meta = {**(self._reply or {}), **self._chunk_meta}
+        meta["finish_reason"] = self._finish_reason
+        meta["native_finish_reason"] = self._native_finish_reason
+        if self._annotations:
+            meta["annotations"] = self._annotations
+        additional_kwargs: dict[str, Any] = {}
+        if self._details:
+            details = self._details.result()
+            additional_kwargs["reasoning_details"] = details
+            if not self._saw_reasoning_text and (text := reasoning_text(details)):
+                additional_kwargs["reasoning_content"] = text
+        if self._usage is not None:
+            meta.update(cost_fields(self._usage))
+        message = AIMessageChunk(
+            content="",
+            additional_kwargs=additional_kwargs,
+            response_metadata=meta,
+            usage_metadata=usage_to_metadata(self._usage) if self._usage is not None else None,
+            chunk_position="last",
+        )
+        return ChatGenerationChunk(message=message)
+
+
+def _tool_call_chunks(raw: Any) -> list[ToolCallChunk]:
+    if not isinstance(raw, list):
+        return []
+    chunks: list[ToolCallChunk] = []
+    for position, item in enumerate(raw):
+        if not isinstance(item, Mapping):
+            continue
+        function = item.get("function")
+        function = function if isinstance(function, Mapping) else {}
+        index = item.get("index")
+        chunks.append(
+            tool_call_chunk(
+                name=function.get("name"),
+                args=function.get("arguments"),
+                id=item.get("id"),
+                index=index if isinstance(index, int) else position,
+            )
+        )
+    return chunks
