@@ -94,119 +94,86 @@ class GeminiModel:
     """ISO date the model was added to OpenRouter, when known."""
 
 
+def _gemini(
+    model_id: str, name: str, max_output_tokens: int, prices: Prices, created: str
+) -> GeminiModel:
+    # Every Gemini model listed here reads all five modalities, writes text, and takes tools,
+    # structured output and reasoning on OpenRouter; only limits, prices and dates differ.
+    return GeminiModel(
+        id=model_id,
+        name=name,
+        context_window=1_048_576,
+        max_output_tokens=max_output_tokens,
+        input_modalities=_FULL_MULTIMODAL,
+        output_modalities=("text",),
+        supports_tools=True,
+        supports_structured_output=True,
+        supports_reasoning=True,
+        prices=prices,
+        created=created,
+    )
+
+
+# The one table. Output limits other than 2.5 Flash's are unverified (see the module docstring).
 CATALOGUE: tuple[GeminiModel, ...] = (
-    GeminiModel(
-        id="google/gemini-2.5-flash",
-        name="Google: Gemini 2.5 Flash",
-        context_window=1_048_576,
-        max_output_tokens=65_535,
-        input_modalities=_FULL_MULTIMODAL,
-        output_modalities=("text",),
-        supports_tools=True,
-        supports_structured_output=True,
-        supports_reasoning=True,
-        prices=Prices(
-            prompt=0.30,
-            completion=2.50,
-            cache_read=0.03,
-            audio=1.00,
-            image=0.001238,  # unverified
-        ),
-        created="2025-06-17",
+    _gemini(
+        "google/gemini-2.5-flash",
+        "Google: Gemini 2.5 Flash",
+        65_535,
+        Prices(0.30, 2.50, cache_read=0.03, audio=1.00, image=0.001238),  # image: unverified
+        "2025-06-17",
     ),
-    GeminiModel(
-        id="google/gemini-2.5-flash-preview",
-        name="Google: Gemini 2.5 Flash Preview",
-        context_window=1_048_576,
-        max_output_tokens=65_535,  # unverified
-        input_modalities=_FULL_MULTIMODAL,
-        output_modalities=("text",),
-        supports_tools=True,
-        supports_structured_output=True,
-        supports_reasoning=True,
+    _gemini(
+        "google/gemini-2.5-flash-preview",
+        "Google: Gemini 2.5 Flash Preview",
+        65_535,
         # The seed page: $0.15/M in, $0.60/M out, $0.619 per thousand input images.
-        prices=Prices(prompt=0.15, completion=0.60, image=0.000619),
-        created="2025-04-17",
+        Prices(0.15, 0.60, image=0.000619),
+        "2025-04-17",
     ),
-    GeminiModel(
-        id="google/gemini-2.5-flash-lite",
-        name="Google: Gemini 2.5 Flash Lite",
-        context_window=1_048_576,
-        max_output_tokens=65_535,  # unverified
-        input_modalities=_FULL_MULTIMODAL,
-        output_modalities=("text",),
-        supports_tools=True,
-        supports_structured_output=True,
-        supports_reasoning=True,
-        prices=Prices(
-            prompt=0.10,
-            completion=0.40,
-            cache_read=0.01,
-            audio=0.30,
-            image=0.0004128,  # unverified
-        ),
-        created="2025-07-22",
+    _gemini(
+        "google/gemini-2.5-flash-lite",
+        "Google: Gemini 2.5 Flash Lite",
+        65_535,
+        Prices(0.10, 0.40, cache_read=0.01, audio=0.30, image=0.0004128),  # image: unverified
+        "2025-07-22",
     ),
-    GeminiModel(
-        id="google/gemini-2.5-pro",
-        name="Google: Gemini 2.5 Pro",
-        context_window=1_048_576,
-        max_output_tokens=65_536,  # unverified
-        input_modalities=_FULL_MULTIMODAL,
-        output_modalities=("text",),
-        supports_tools=True,
-        supports_structured_output=True,
-        supports_reasoning=True,
-        prices=Prices(
-            prompt=1.25,
-            completion=10.0,
+    _gemini(
+        "google/gemini-2.5-pro",
+        "Google: Gemini 2.5 Pro",
+        65_536,
+        Prices(
+            1.25,
+            10.0,
             cache_read=0.125,
             image=0.00516,  # unverified
             long_context_threshold=200_000,
             prompt_long=2.50,
             completion_long=15.0,
         ),
-        created="2025-06-17",
+        "2025-06-17",
     ),
-    GeminiModel(
-        id="google/gemini-3-pro-preview",
-        name="Google: Gemini 3 Pro Preview",
-        context_window=1_048_576,
-        max_output_tokens=65_536,  # unverified
-        input_modalities=_FULL_MULTIMODAL,
-        output_modalities=("text",),
-        supports_tools=True,
-        supports_structured_output=True,
-        supports_reasoning=True,
-        prices=Prices(
-            prompt=2.0,
-            completion=12.0,
+    _gemini(
+        "google/gemini-3-pro-preview",
+        "Google: Gemini 3 Pro Preview",
+        65_536,
+        Prices(
+            2.0,
+            12.0,
             cache_read=0.20,
             image=0.008256,
             long_context_threshold=200_000,
             prompt_long=4.0,
             completion_long=18.0,
         ),
-        created="2025-11-18",
+        "2025-11-18",
     ),
-    GeminiModel(
-        id="google/gemini-3-flash-preview",
-        name="Google: Gemini 3 Flash Preview",
-        context_window=1_048_576,
-        max_output_tokens=65_536,  # unverified
-        input_modalities=_FULL_MULTIMODAL,
-        output_modalities=("text",),
-        supports_tools=True,
-        supports_structured_output=True,
-        supports_reasoning=True,
-        prices=Prices(
-            prompt=0.50,
-            completion=3.00,
-            cache_read=0.05,
-            audio=1.00,
-            image=0.002064,  # unverified
-        ),
-        created="2025-12-17",
+    _gemini(
+        "google/gemini-3-flash-preview",
+        "Google: Gemini 3 Flash Preview",
+        65_536,
+        Prices(0.50, 3.00, cache_read=0.05, audio=1.00, image=0.002064),  # image: unverified
+        "2025-12-17",
     ),
 )
 
