@@ -269,10 +269,16 @@ def stream_chunks(rendered: Rendered) -> list[dict[str, Any]]:
     text_detail = next(
         (d for d in rendered.reasoning_details if d.get("type") == "reasoning.text"), None
     )
+    # A reasoning.text detail holding exactly the reasoning text streams in fragments with it.
+    fragmented = (
+        text_detail is not None
+        and bool(rendered.reasoning)
+        and text_detail.get("text") == rendered.reasoning
+    )
     if rendered.reasoning:
         for piece in _pieces(rendered.reasoning, rendered.chunk_size):
             delta: dict[str, Any] = {"role": "assistant", "content": None, "reasoning": piece}
-            if text_detail is not None and text_detail.get("text") == rendered.reasoning:
+            if fragmented and text_detail is not None:
                 # The same detail arrives in fragments sharing its index; only `text` varies.
                 fragment = {key: value for key, value in text_detail.items() if key != "text"}
                 delta["reasoning_details"] = [{**fragment, "text": piece}]
@@ -281,7 +287,6 @@ def stream_chunks(rendered: Rendered) -> list[dict[str, Any]]:
         deltas.append({"role": "assistant", "content": piece, "reasoning": None})
     if rendered.images:
         deltas.append({"role": "assistant", "content": None, "images": rendered.images})
-    fragmented = text_detail is not None and text_detail.get("text") == rendered.reasoning
     rest = [d for d in rendered.reasoning_details if not (fragmented and d is text_detail)]
     if rest:
         deltas.append(

@@ -97,6 +97,12 @@ class Reply:
     def __post_init__(self) -> None:
         if self.chunk_size < 1:
             raise ValueError(f"Reply chunk_size must be >= 1, got {self.chunk_size}.")
+        # Lists are accepted for convenience; stored as tuples so a reply stays immutable and
+        # can be enqueued more than once.
+        for name in ("calls", "images", "citations"):
+            object.__setattr__(self, name, tuple(getattr(self, name)))
+        if self.reasoning_details is not None:
+            object.__setattr__(self, "reasoning_details", tuple(self.reasoning_details))
 
     def with_options(self, **options: Any) -> Reply:
         """A copy with some fields changed (e.g. `model=`, `usage_in_empty_choices=True`).
