@@ -39,6 +39,9 @@ DEFAULT_TIMEOUT = 600.0
 DEFAULT_CONNECT_TIMEOUT = 10.0
 
 
+_RENAMED = {"site_url": "app_url", "app_name": "app_title"}
+
+
 class ChatOpenRouterGemini(BaseChatOpenAI):
     """Google Gemini models served through OpenRouter.
 
@@ -89,14 +92,10 @@ class ChatOpenRouterGemini(BaseChatOpenAI):
     max_retries: int | None = 2
     """Retries on 408/429/5xx and connection errors, with backoff and `Retry-After`."""
 
-    app_url: str | None = Field(
-        default_factory=from_env("OPENROUTER_APP_URL", default=None), alias="site_url"
-    )
+    app_url: str | None = Field(default_factory=from_env("OPENROUTER_APP_URL", default=None))
     """Your app's URL, sent as `HTTP-Referer` for OpenRouter's attribution."""
 
-    app_title: str | None = Field(
-        default_factory=from_env("OPENROUTER_APP_TITLE", default=None), alias="app_name"
-    )
+    app_title: str | None = Field(default_factory=from_env("OPENROUTER_APP_TITLE", default=None))
     """Your app's name, sent as `X-Title` and `X-OpenRouter-Title`."""
 
     app_categories: list[str] | None = None
@@ -149,6 +148,17 @@ class ChatOpenRouterGemini(BaseChatOpenAI):
     """Turn on OpenRouter's `response-healing` plugin for structured output."""
 
     _clients: dict[str, Any] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _accept_official_names(cls, values: Any) -> Any:
+        # `site_url`/`app_name` are langchain-openrouter's spellings; accept them too.
+        if isinstance(values, dict):
+            for old, new in _RENAMED.items():
+                if old in values and new not in values:
+                    values = {**values, new: values[old]}
+                    del values[old]
+        return values
 
     @field_validator("model_name")
     @classmethod

@@ -1,0 +1,235 @@
+"""`openrouter-gemini`: ask Gemini through OpenRouter from the shell, or take the demo tour.
+
+Exit codes: 0 success, 1 OpenRouter or the model failed, 2 bad usage (arguments, files,
+model string, missing key), 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from langchain_core.messages import AIMessageChunk, BaseMessage, HumanMessage, SystemMessage
+
+from langchain_openrouter_gemini._terminal import Terminal, format_summary
+
+__all__ = ["main"]
+
+EXAMPLES = """\
+examples:
+  openrouter-gemini chat "Name three moons of Jupiter."
+  openrouter-gemini chat "What is in this chart?" --image chart.png
+  openrouter-gemini chat "Summarise" --pdf https://example.com/paper.pdf --reasoning low
+  openrouter-gemini chat "Extract the invoice" --pdf invoice.pdf --json-schema invoice.json
+  openrouter-gemini chat "hi" --model "openrouter:gemini-2.5-pro?temperature=0"
+  openrouter-gemini chat "hi" --offline        # against the bundled emulator, no key needed
+  openrouter-gemini demo                       # the tour; offline unless OPENROUTER_API_KEY is set
+
+environment:
+  OPENROUTER_API_KEY   your key (sk-or-...); required for live calls
+  NO_COLOR             set to turn colour off; colour is also off when output is not a terminal
+"""
+
+
+class UsageError(Exception):
+    """Bad arguments, unreadable files or a missing key: exit code 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for the docs and tests)."""
+    parser = argparse.ArgumentParser(
+        prog="openrouter-gemini",
+        description="Gemini through OpenRouter, from the shell, with LangChain underneath.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    chat = commands.add_parser(
+        "chat",
+        help="ask one question and stream the answer",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    chat.add_argument("prompt", help="the question")
+    chat.add_argument("--image", action="append", default=[], metavar="PATH|URL")
+    chat.add_argument("--pdf", action="append", default=[], metavar="PATH|URL")
+    chat.add_argument("--audio", action="append", default=[], metavar="PATH")
+    chat.add_argument("--video", action="append", default=[], metavar="PATH|URL")
+    chat.add_argument(
+        "--model",
+        default="google/gemini-2.5-flash",
+        metavar="SPEC",
+        help='a model id or model string: "gemini-2.5-pro", "openrouter:gemini-2.5-flash:nitro"',
+    )
+    chat.add_argument("--reasoning", choices=["minimal", "low", "medium", "high"])
+    chat.add_argument("--no-reasoning", action="store_true", help="hide the reasoning text")
+    chat.add_argument("--system", metavar="TEXT", help="a system prompt")
+    chat.add_argument(
+        "--json-schema", metavar="FILE", help="answer as JSON matching this JSON Schema file"
+    )
+    chat.add_argument(
+        "--offline", action="store_true", help="answer from the bundled emulator (no key needed)"
+    )
+    demo = commands.add_parser("demo", help="a short tour of the package")
+    demo.add_argument(
+        "--offline", action="store_true", help="use the emulator even when a key is set"
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    term = Terminal.detect()
+    from langchain_openrouter_gemini.errors import OpenRouterError
+
+    try:
+        if args.command == "demo":
+            from langchain_openrouter_gemini.demo import run_demo
+
+            return run_demo(term, offline=args.offline)
+        return _chat(args, term)
+    except UsageError as exc:
+        term.error(str(exc))
+        return 2
+    except OpenRouterError as exc:
+        term.error(str(exc))
+        return 1
+    except KeyboardInterrupt:
+        term.error("interrupted")
+        return 130
+
+
+@contextmanager
+def _endpoint(offline: bool) -> Iterator[dict[str, Any]]:
+    """Model settings for live OpenRouter, or for an emulator started for this command."""
+    if not offline:
+        if not os.environ.get("OPENROUTER_API_KEY", "").strip():
+            msg = (
+                "OPENROUTER_API_KEY is not set. Export your key (sk-or-..., from "
+                "https://openrouter.ai/keys), or add --offline to use the bundled emulator."
+            )
+            raise UsageError(msg)
+        yield {}
+        return
+    from langchain_openrouter_gemini.testing import OpenRouterEmulator
+
+    with OpenRouterEmulator() as emulator:
+        yield {"base_url": emulator.base_url, "api_key": "sk-or-emulator"}
+
+
+def _attachments(args: argparse.Namespace) -> list[dict[str, Any]]:
+    from langchain_openrouter_gemini import content
+
+    builders = (
+        (args.image, content.image),
+        (args.pdf, content.pdf),
+        (args.audio, content.audio),
+        (args.video, content.video),
+    )
+    blocks = []
+    for sources, build in builders:
+        for source in sources:
+            try:
+                blocks.append(build(source))
+            except (OSError, ValueError) as exc:
+                raise UsageError(str(exc)) from None
+    return blocks
+
+
+def _messages(args: argparse.Namespace) -> list[BaseMessage]:
+    attachments = _attachments(args)
+    human = (
+        HumanMessage([{"type": "text", "text": args.prompt}, *attachments])
+        if attachments
+        else HumanMessage(args.prompt)
+    )
+    return [SystemMessage(args.system), human] if args.system else [human]
+
+
+def _load_schema(path: str) -> dict[str, Any]:
+    try:
+        schema = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise UsageError(f"cannot read --json-schema file {path!r}: {exc.strerror}") from None
+    except ValueError as exc:
+        raise UsageError(f"--json-schema file {path!r} is not valid JSON: {exc}") from None
+    if not isinstance(schema, dict):
+        raise UsageError(f"--json-schema file {path!r} must hold a JSON object (a JSON Schema).")
+    schema.setdefault("title", Path(path).stem or "answer")
+    return schema
+
+
+def _chat(args: argparse.Namespace, term: Terminal) -> int:
+    from langchain_openrouter_gemini.chat_models import ChatOpenRouterGemini
+
+    messages = _messages(args)
+    schema = _load_schema(args.json_schema) if args.json_schema else None
+    with _endpoint(args.offline) as endpoint:
+        if args.reasoning:
+            endpoint["reasoning"] = {"effort": args.reasoning}
+        try:
+            model = ChatOpenRouterGemini.from_model_string(args.model, **endpoint)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+        if schema is not None:
+            parsed = model.with_structured_output(schema).invoke(messages)
+            term.line(json.dumps(parsed, indent=2, ensure_ascii=False))
+            return 0
+        _stream_answer(model, messages, term, show_reasoning=not args.no_reasoning)
+    return 0
+
+
+def _stream_answer(
+    model: Any, messages: list[BaseMessage], term: Terminal, *, show_reasoning: bool
+) -> AIMessageChunk | None:
+    """Stream to the terminal (reasoning dimmed), then print the summary line."""
+    started = time.perf_counter()
+    first_token: float | None = None
+    message: AIMessageChunk | None = None
+    in_reasoning = False
+    for chunk in model.stream(messages):
+        message = chunk if message is None else message + chunk
+        reasoning = chunk.additional_kwargs.get("reasoning_content")
+        if reasoning and show_reasoning:
+            first_token = first_token or time.perf_counter() - started
+            in_reasoning = True
+            term.write(reasoning, "dim")
+        if chunk.text:
+            first_token = first_token or time.perf_counter() - started
+            if in_reasoning:
+                term.write("\n\n")
+                in_reasoning = False
+            term.write(chunk.text)
+    term.line()
+    if message is not None:
+        term.line(summary(message, first_token, time.perf_counter() - started), "dim")
+    return message
+
+
+def summary(message: AIMessageChunk, first_token_s: float | None, total_s: float) -> str:
+    """The summary line for a finished answer."""
+    meta = message.response_metadata
+    usage: dict[str, Any] = dict(message.usage_metadata or {})
+    reasoning = (usage.get("output_token_details") or {}).get("reasoning")
+    return format_summary(
+        model=meta.get("model_name"),
+        provider=meta.get("provider"),
+        input_tokens=usage.get("input_tokens"),
+        output_tokens=usage.get("output_tokens"),
+        reasoning_tokens=reasoning,
+        cost=meta.get("cost"),
+        first_token_s=first_token_s,
+        total_s=total_s,
+    )
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
