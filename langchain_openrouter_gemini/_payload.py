@@ -13,7 +13,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 from langchain_core.utils.function_calling import convert_to_json_schema
 from pydantic import BaseModel
 
-from langchain_openrouter_gemini.model_ids import is_gemini
+from langchain_openrouter_gemini.model_ids import is_gemini, normalize_model_id
 from langchain_openrouter_gemini.routing import (
     build_openrouter_body,
     merge_options,
@@ -66,8 +66,9 @@ _LANGCHAIN_ONLY = ("stream_options", "stream_usage", "ls_structured_output_forma
 
 
 def build_request_body(
-    model: ChatOpenRouterGemini,
+    chat_model: ChatOpenRouterGemini,
     messages: Sequence[BaseMessage],
+    /,
     *,
     stop: list[str] | str | None = None,
     **kwargs: Any,
@@ -77,27 +78,31 @@ def build_request_body(
     for name in _LANGCHAIN_ONLY:
         call.pop(name, None)
     extra_body = call.pop("extra_body", None)
-    body: dict[str, Any] = {"model": call.pop("model", None) or model.model_name}
+    # A per-call `model=` (LangChain's model override) takes the same short forms as the field.
+    override = call.pop("model", None)
+    body: dict[str, Any] = {
+        "model": normalize_model_id(override) if override else chat_model.model_name
+    }
     body["messages"] = messages_to_wire(messages)
-    if call.pop("stream", False) or (model.streaming and call.get("stream") is None):
+    if call.pop("stream", False) or (chat_model.streaming and call.get("stream") is None):
         body["stream"] = True
 
     for name in _SAMPLING:
-        value = call.pop(name) if name in call else getattr(model, name, None)
+        value = call.pop(name) if name in call else getattr(chat_model, name, None)
         if value is not None:
             body[name] = value
-    stop_value = stop if stop is not None else model.stop
+    stop_value = stop if stop is not None else chat_model.stop
     if stop_value:
         body["stop"] = stop_value
-    if model.n not in (None, 1):
-        body["n"] = model.n
+    if chat_model.n not in (None, 1):
+        body["n"] = chat_model.n
 
     reasoning = build_reasoning(
-        call.pop("reasoning", model.reasoning),
-        effort=call.pop("reasoning_effort", model.reasoning_effort),
-        max_tokens=call.pop("thinking_budget", model.thinking_budget),
+        call.pop("reasoning", chat_model.reasoning),
+        effort=call.pop("reasoning_effort", chat_model.reasoning_effort),
+        max_tokens=call.pop("thinking_budget", chat_model.thinking_budget),
     )
-    model_options = {key: getattr(model, field) for field, key in _OPTIONS.items()}
+    model_options = {key: getattr(chat_model, field) for field, key in _OPTIONS.items()}
     call_options = {key: call.pop(field) for field, key in _OPTIONS.items() if field in call}
     if "metadata" in call:
         call_options["metadata"] = call.pop("metadata")
@@ -105,27 +110,29 @@ def build_request_body(
     options["reasoning"] = reasoning
 
     if tools := call.pop("tools", None):
-        body["tools"] = [gemini_safe_tool(t) if model.gemini_safe_schemas else t for t in tools]
+        body["tools"] = [
+            gemini_safe_tool(t) if chat_model.gemini_safe_schemas else t for t in tools
+        ]
     for name in ("tool_choice", "parallel_tool_calls"):
         if (value := call.pop(name, None)) is not None:
             body[name] = value
     if (response_format := call.pop("response_format", None)) is not None:
-        body["response_format"] = _response_format(response_format, model.gemini_safe_schemas)
-        if model.response_healing:
+        body["response_format"] = _response_format(response_format, chat_model.gemini_safe_schemas)
+        if chat_model.response_healing:
             plugins = list(options.get("plugins") or [])
             if not any(p.get("id") == "response-healing" for p in plugins):
                 plugins.append(response_healing_plugin())
             options["plugins"] = plugins
 
     body.update(build_openrouter_body(options))
-    if model.pin_provider and is_gemini(body["model"]):
+    if chat_model.pin_provider and is_gemini(body["model"]):
         served_by = _signature_provider(messages)
         if served_by:
             body["provider"] = pin_provider(body.get("provider"), served_by)
-    if model.cache_prompt:
+    if chat_model.cache_prompt:
         _mark_cache_breakpoint(body["messages"], messages)
 
-    body.update(model.model_kwargs)
+    body.update(chat_model.model_kwargs)
     body.update(call)
     if extra_body:
         body.update(extra_body)

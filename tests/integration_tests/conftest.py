@@ -14,7 +14,7 @@ from tests.integration_tests.samples import STANDARD_SUITE_DOWNLOADS
 
 
 def pytest_recording_configure(config: pytest.Config, vcr: Any) -> None:
-    vcr.register_serializer("provenance-yaml", recording.ProvenanceYAML)
+    vcr.register_serializer("yaml", recording.ProvenanceYAML)
     vcr.register_matcher("json_body", recording.json_body_matcher)
 
 
@@ -39,7 +39,7 @@ def vcr_config() -> dict[str, Any]:
         "match_on": ["method", "uri", "json_body"],
         "allow_playback_repeats": True,
         "decode_compressed_response": True,
-        "serializer": "provenance-yaml",
+        "serializer": "yaml",
         "before_record_request": recording.before_record_request,
         "before_record_response": recording.before_record_response,
     }
@@ -51,11 +51,18 @@ def vcr_cassette_dir(request: pytest.FixtureRequest) -> str:
     return str(recording.CASSETTES / request.module.__name__.rsplit(".", 1)[-1])
 
 
+# Standard tests under the class-wide vcr marker that never call the model: vcr writes no
+# cassette for them, so there is nothing to require.
+_MAKES_NO_REQUESTS = frozenset({"test_no_overrides_DO_NOT_OVERRIDE"})
+
+
 @pytest.fixture(autouse=True)
 def _cassette_must_exist(
     request: pytest.FixtureRequest, openrouter_target: recording.Target
 ) -> None:
     if openrouter_target.recording or request.node.get_closest_marker("vcr") is None:
+        return
+    if request.node.originalname in _MAKES_NO_REQUESTS:
         return
     directory = Path(request.getfixturevalue("vcr_cassette_dir"))
     name = request.getfixturevalue("default_cassette_name")

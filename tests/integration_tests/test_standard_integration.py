@@ -86,6 +86,10 @@ class TestGeminiStandard(ChatModelIntegrationTests):
         return True
 
     @property
+    def supports_anthropic_inputs(self) -> bool:
+        return True
+
+    @property
     def supports_model_override(self) -> bool:
         return True
 
