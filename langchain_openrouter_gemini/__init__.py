@@ -1,7 +1,44 @@
 """Google Gemini through OpenRouter as a first-class LangChain chat model."""
 
 from langchain_openrouter_gemini.chat_models import ChatOpenRouterGemini
+from langchain_openrouter_gemini.errors import (
+    OpenRouterAuthenticationError,
+    OpenRouterBadRequestError,
+    OpenRouterClientTimeoutError,
+    OpenRouterConnectionError,
+    OpenRouterContextLengthError,
+    OpenRouterError,
+    OpenRouterInsufficientCreditsError,
+    OpenRouterMalformedResponseError,
+    OpenRouterModelNotFoundError,
+    OpenRouterModerationError,
+    OpenRouterRateLimitError,
+    OpenRouterRequestTimeoutError,
+    OpenRouterRequestTooLargeError,
+    OpenRouterStreamError,
+    OpenRouterTimeoutError,
+    OpenRouterUpstreamError,
+)
 from langchain_openrouter_gemini.model_string import init_chat_model
 
-__all__ = ["ChatOpenRouterGemini", "init_chat_model"]
+__all__ = [
+    "ChatOpenRouterGemini",
+    "OpenRouterAuthenticationError",
+    "OpenRouterBadRequestError",
+    "OpenRouterClientTimeoutError",
+    "OpenRouterConnectionError",
+    "OpenRouterContextLengthError",
+    "OpenRouterError",
+    "OpenRouterInsufficientCreditsError",
+    "OpenRouterMalformedResponseError",
+    "OpenRouterModelNotFoundError",
+    "OpenRouterModerationError",
+    "OpenRouterRateLimitError",
+    "OpenRouterRequestTimeoutError",
+    "OpenRouterRequestTooLargeError",
+    "OpenRouterStreamError",
+    "OpenRouterTimeoutError",
+    "OpenRouterUpstreamError",
+    "init_chat_model",
+]
 __version__ = "0.1.0"

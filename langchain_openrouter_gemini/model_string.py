@@ -9,14 +9,17 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import parse_qsl
 
+from langchain_core.runnables import Runnable, RunnableConfig
+from langchain_core.runnables.configurable import RunnableConfigurableFields
+from pydantic import Field
+from typing_extensions import Self
+
 from langchain_openrouter_gemini.model_ids import VARIANTS, normalize_model_id, split_variants
 
 if TYPE_CHECKING:
-    from langchain_core.runnables import Runnable
-
     from langchain_openrouter_gemini.chat_models import ChatOpenRouterGemini
 
-__all__ = ["init_chat_model", "parse_model_string"]
+__all__ = ["ConfigurableChatModel", "init_chat_model", "parse_model_string"]
 
 # Providers LangChain's own `init_chat_model` knows; naming one here is a mistake worth
 # catching early, since this package only talks to OpenRouter.
@@ -203,7 +206,7 @@ def init_chat_model(
     configurable_fields: Literal["any"] | Sequence[str] | None = None,
     config_prefix: str | None = None,
     **kwargs: Any,
-) -> ChatOpenRouterGemini | Runnable[Any, Any]:
+) -> ChatOpenRouterGemini | ConfigurableChatModel:
     """Build a `ChatOpenRouterGemini` from a model string, like LangChain's `init_chat_model`.
 
     Args:
@@ -241,4 +244,35 @@ def init_chat_model(
             )
         key = f"{config_prefix}_{name}" if config_prefix else name
         fields[attribute] = ConfigurableField(id=key, name=name)
-    return base.configurable_fields(**fields)
+    return ConfigurableChatModel(default=base, fields=fields)
+
+
+class ConfigurableChatModel(RunnableConfigurableFields):  # type: ignore[type-arg]
+    """A `ChatOpenRouterGemini` whose fields `config["configurable"]` may change per run.
+
+    Unlike a plain `configurable_fields` runnable, `bind_tools` and `with_structured_output`
+    are replayed on the model chosen at run time, so a tool-calling graph node really
+    switches models instead of silently keeping the default one.
+    """
+
+    queued: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = Field(default_factory=list)
+    """Calls to replay on the configured model, in order."""
+
+    def bind_tools(self, tools: Sequence[Any], **kwargs: Any) -> ConfigurableChatModel:
+        """Bind tools to whichever model the run's config selects."""
+        return self._queue("bind_tools", (tools,), kwargs)
+
+    def with_structured_output(self, schema: Any, **kwargs: Any) -> ConfigurableChatModel:
+        """Structured output from whichever model the run's config selects."""
+        return self._queue("with_structured_output", (schema,), kwargs)
+
+    def _queue(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Self:
+        return self.model_copy(update={"queued": [*self.queued, (name, args, kwargs)]})
+
+    def _prepare(
+        self, config: RunnableConfig | None = None
+    ) -> tuple[Runnable[Any, Any], RunnableConfig]:
+        runnable, config = super()._prepare(config)
+        for name, args, kwargs in self.queued:
+            runnable = getattr(runnable, name)(*args, **kwargs)
+        return runnable, config

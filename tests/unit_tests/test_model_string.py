@@ -99,3 +99,37 @@ def test_configurable_prefix_and_unknown_field(monkeypatch: pytest.MonkeyPatch) 
     assert {"llm_model", "llm_temperature", "llm_reasoning_effort"} <= keys
     with pytest.raises(ValueError, match="'colour'"):
         init_chat_model(configurable_fields=("colour",))
+
+
+def test_configurable_model_replays_bind_tools_on_the_chosen_model(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from langchain_core.tools import tool
+
+    @tool
+    def lookup(city: str) -> str:
+        """Look a city up."""
+        return city
+
+    monkeypatch.setenv("OPENROUTER_API_KEY", "sk-or-test")
+    configurable = init_chat_model("gemini-2.5-flash", configurable_fields=("model",))
+    bound = configurable.bind_tools([lookup]).with_config(
+        configurable={"model": "google/gemini-2.5-pro"}
+    )
+    resolved, _ = bound._prepare(bound.config)  # type: ignore[attr-defined]
+    # The tools are bound to the model chosen at run time, not to the default one.
+    assert resolved.bound.model_name == "google/gemini-2.5-pro"  # type: ignore[attr-defined]
+    assert resolved.kwargs["tools"][0]["function"]["name"] == "lookup"  # type: ignore[attr-defined]
+
+
+def test_token_estimate_is_gemini_not_tiktoken(monkeypatch: pytest.MonkeyPatch) -> None:
+    from langchain_core.messages import HumanMessage
+
+    from langchain_openrouter_gemini import ChatOpenRouterGemini
+    from langchain_openrouter_gemini.tokens import estimate_tokens
+
+    monkeypatch.setenv("OPENROUTER_API_KEY", "sk-or-test")
+    llm = ChatOpenRouterGemini()
+    messages = [HumanMessage("word " * 400)]
+    assert llm.get_num_tokens_from_messages(messages) == estimate_tokens(messages)
+    assert 400 <= llm.get_num_tokens("word " * 400) <= 600
