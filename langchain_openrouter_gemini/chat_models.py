@@ -369,6 +369,33 @@ class ChatOpenRouterGemini(BaseChatOpenAI):
             if (chunk := parser.finish()) is not None:
                 yield chunk
 
+    # --- Token estimates ------------------------------------------------------------------
+
+    def get_num_tokens(self, text: str) -> int:
+        """Estimate Gemini tokens in `text` (about 4 characters per token; no tokenizer)."""
+        from langchain_openrouter_gemini.tokens import estimate_text_tokens
+
+        return estimate_text_tokens(text)
+
+    def get_num_tokens_from_messages(
+        self,
+        messages: Sequence[BaseMessage],
+        tools: Sequence[Any] | None = None,
+        **kwargs: Any,
+    ) -> int:
+        """Estimate the prompt tokens Gemini will bill for `messages` (and `tools`).
+
+        An estimate by Gemini's published rules (text by length; images, audio, video and
+        PDF pages per item), never tiktoken's count for an OpenAI model, and it makes no
+        network call. See `langchain_openrouter_gemini.tokens`.
+        """
+        from langchain_core.utils.function_calling import convert_to_openai_tool
+
+        from langchain_openrouter_gemini.tokens import estimate_tokens
+
+        schemas = [convert_to_openai_tool(tool) for tool in tools or ()]
+        return estimate_tokens(messages, schemas or None)
+
     # --- Structured output --------------------------------------------------------------
 
     def with_structured_output(
