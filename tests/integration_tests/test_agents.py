@@ -139,7 +139,7 @@ def test_create_agent_runs_tools_and_streams(script: Callable[..., None], vcr: A
     from langchain.agents import create_agent
 
     script(*weather_script())
-    agent = create_agent(model(), tools=list(TOOLS.values()))
+    agent = create_agent(model(reasoning={"effort": "low"}), tools=list(TOOLS.values()))
     tokens = []
     for token, _meta in agent.stream(
         {"messages": [HumanMessage(QUESTION)]}, stream_mode="messages"
@@ -196,6 +196,39 @@ def test_langgraph_checkpoint_keeps_thought_signatures(
             break
     assert isinstance(state["messages"][-1], AIMessage) and state["messages"][-1].text
     assert_signatures_sent_back(chat_bodies(vcr))
+
+
+def test_langgraph_two_tools_streamed_with_reasoning(script: Callable[..., None], vcr: Any) -> None:
+    from langgraph.graph import START, MessagesState, StateGraph
+    from langgraph.prebuilt import ToolNode, tools_condition
+
+    script(*weather_script())
+    bound = model(reasoning={"effort": "low"}).bind_tools(list(TOOLS.values()))
+
+    def call_model(state: MessagesState) -> dict[str, list[BaseMessage]]:
+        return {"messages": [bound.invoke(state["messages"])]}
+
+    graph = StateGraph(MessagesState)
+    graph.add_node("model", call_model)
+    graph.add_node("tools", ToolNode(list(TOOLS.values())))
+    graph.add_edge(START, "model")
+    graph.add_conditional_edges("model", tools_condition)
+    graph.add_edge("tools", "model")
+    tokens: list[str] = []
+    tool_results: list[str] = []
+    for message, _meta in graph.compile().stream(
+        {"messages": [HumanMessage(QUESTION)]}, stream_mode="messages"
+    ):
+        if isinstance(message, ToolMessage):
+            tool_results.append(message.name or "")
+        elif isinstance(message, AIMessage) and message.text:
+            tokens.append(message.text)
+    assert "".join(tokens).strip()
+    assert set(tool_results) == {"get_weather", "convert_temperature"}
+    bodies = chat_bodies(vcr)
+    assert len(bodies) == 3
+    assert all(body["stream"] is True and body["reasoning"] == {"effort": "low"} for body in bodies)
+    assert_signatures_sent_back(bodies)
 
 
 def test_configurable_model_switches_at_run_time(script: Callable[..., None], vcr: Any) -> None:

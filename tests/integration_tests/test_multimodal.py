@@ -78,13 +78,30 @@ BLOCKS: dict[str, tuple[dict[str, Any], str]] = {
 }
 
 
-@pytest.mark.parametrize("name", list(BLOCKS))
-def test_block_form_reaches_openrouter_and_is_answered(name: str, vcr: Any) -> None:
+STREAMED = ["v1_image_base64", "v1_pdf", "v1_audio", "v1_video_url"]
+
+
+def ask(message: HumanMessage, *, stream: bool) -> AIMessage:
+    if not stream:
+        return model().invoke([message])
+    reply: Any = None
+    for chunk in model().stream([message]):
+        reply = chunk if reply is None else reply + chunk
+    assert isinstance(reply, AIMessage)
+    return reply
+
+
+@pytest.mark.parametrize(
+    ("name", "stream"),
+    [(name, False) for name in BLOCKS] + [(name, True) for name in STREAMED],
+    ids=list(BLOCKS) + [f"{name}-stream" for name in STREAMED],
+)
+def test_block_form_reaches_openrouter_and_is_answered(name: str, stream: bool, vcr: Any) -> None:
     block, wire_type = BLOCKS[name]
     message = HumanMessage(
         [{"type": "text", "text": "Describe the attachment in one line."}, block]
     )
-    reply = model().invoke([message])
+    reply = ask(message, stream=stream)
     assert reply.text
     assert reply.usage_metadata and reply.usage_metadata["input_tokens"] > 0
     parts = sent_parts(vcr)
