@@ -287,7 +287,9 @@ class ChatOpenRouterGemini(BaseChatOpenAI):
         """The effective timeout; for streams the read timeout is `stream_chunk_timeout`.
 
         No bytes at all for that long (OpenRouter's keep-alive comments count as bytes)
-        means the stream has stalled.
+        means the stream has stalled. A shorter `timeout` still wins (it also bounds the
+        wait for the response head), and `0` / `None` turn the chunk timeout off, as in
+        langchain-openai.
         """
         base = self.request_timeout
         if isinstance(base, httpx2.Timeout):
@@ -298,11 +300,14 @@ class ChatOpenRouterGemini(BaseChatOpenAI):
             read = float(base) if isinstance(base, (int, float)) else None
             connect = self.connect_timeout if read is None else min(self.connect_timeout, read)
             timeout = httpx2.Timeout(read, connect=connect)
-        if stream and self.stream_chunk_timeout is not None:
+        if stream and self.stream_chunk_timeout:
+            read = self.stream_chunk_timeout
+            if timeout.read is not None:
+                read = min(read, timeout.read)
             timeout = httpx2.Timeout(
                 timeout.read,
                 connect=timeout.connect,
-                read=self.stream_chunk_timeout,
+                read=read,
                 write=timeout.write,
                 pool=timeout.pool,
             )

@@ -51,6 +51,8 @@ class StreamParser:
         self._annotations: list[Any] = []
         self._saw_reasoning_text = False
         self._image_count = 0
+        self._saw_choice = False
+        self._last_event = ""
         self.done = False
 
     def feed(self, line: str) -> ChatGenerationChunk | None:
@@ -88,7 +90,11 @@ class StreamParser:
     def _event(self, data: str) -> ChatGenerationChunk | None:
         if data == "[DONE]":
             self.done = True
+            if not self._saw_choice:
+                # `choices: []` all the way to [DONE] is no answer, not an empty one.
+                raise malformed_response("OpenRouter's stream had no choices", self._last_event)
             return self._final_chunk()
+        self._last_event = data
         try:
             event = json.loads(data)
         except ValueError:
@@ -107,6 +113,7 @@ class StreamParser:
         choices = event.get("choices")
         if not isinstance(choices, list) or not choices or not isinstance(choices[0], Mapping):
             return None
+        self._saw_choice = True
         choice = choices[0]
         if choice.get("finish_reason") is not None:
             self._on_finish(event, choice)
