@@ -21,6 +21,7 @@ __all__ = [
     "decode_body",
     "parse_tool_calls",
     "reply_metadata",
+    "tool_call_problem",
 ]
 
 MODEL_PROVIDER = "openrouter"
@@ -62,8 +63,39 @@ def reply_metadata(data: Mapping[str, Any]) -> dict[str, Any]:
     return meta
 
 
+def tool_call_problem(item: Mapping[str, Any], *, complete: bool) -> str | None:
+    """Why a raw tool call (or streamed fragment) cannot be read, or `None` when it can.
+
+    Args:
+        item: One entry of `tool_calls`.
+        complete: Whether it is a whole call (which needs a name) or a stream fragment.
+
+    Returns:
+        A sentence fragment for `malformed_response`, or `None`.
+
+    """
+    function = item.get("function")
+    function = function if isinstance(function, Mapping) else {}
+    fields = {"id": item.get("id"), "name": function.get("name")}
+    fields["arguments"] = function.get("arguments")
+    wrong = [
+        key for key, value in fields.items() if value is not None and not isinstance(value, str)
+    ]
+    if wrong:
+        return f"OpenRouter sent a tool call whose {' and '.join(wrong)} is not a string"
+    if complete and not fields["name"]:
+        return "OpenRouter sent a tool call without a function name"
+    return None
+
+
 def parse_tool_calls(raw: Any) -> tuple[list[ToolCall], list[InvalidToolCall]]:
-    """Split OpenRouter `tool_calls` into parsed calls and ones whose arguments are not JSON."""
+    """Split OpenRouter `tool_calls` into parsed calls and ones whose arguments are not JSON.
+
+    Raises:
+        OpenRouterMalformedResponseError: A call has no name, or a name, id or arguments
+            that is not a string.
+
+    """
     calls: list[ToolCall] = []
     invalid: list[InvalidToolCall] = []
     if not isinstance(raw, Sequence) or isinstance(raw, str):
@@ -71,6 +103,8 @@ def parse_tool_calls(raw: Any) -> tuple[list[ToolCall], list[InvalidToolCall]]:
     for item in raw:
         if not isinstance(item, Mapping) or not isinstance(item.get("function"), Mapping):
             continue
+        if problem := tool_call_problem(item, complete=True):
+            raise malformed_response(problem, json.dumps(item, default=str)[:500])
         call = dict(item)
         if not call["function"].get("arguments"):
             # Gemini sends "" for a call without arguments; that is `{}`, not an error.

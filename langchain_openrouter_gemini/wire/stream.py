@@ -22,7 +22,11 @@ from langchain_openrouter_gemini.errors import (
 )
 from langchain_openrouter_gemini.wire.parts import images_to_blocks
 from langchain_openrouter_gemini.wire.reasoning import ReasoningDetailsAccumulator, reasoning_text
-from langchain_openrouter_gemini.wire.response import MODEL_PROVIDER, reply_metadata
+from langchain_openrouter_gemini.wire.response import (
+    MODEL_PROVIDER,
+    reply_metadata,
+    tool_call_problem,
+)
 from langchain_openrouter_gemini.wire.usage import cost_fields, usage_to_metadata
 
 __all__ = ["StreamParser"]
@@ -131,7 +135,8 @@ class StreamParser:
     def _delta_chunk(self, delta: Mapping[str, Any]) -> ChatGenerationChunk | None:
         details = delta.get("reasoning_details")
         if details and isinstance(details, list):
-            self._details.add(details)
+            # Entries are merged by (type, index); ones whose key cannot be hashed are junk.
+            self._details.add(d for d in details if _has_scalar_key(d))
         annotations = delta.get("annotations")
         if annotations and isinstance(annotations, list):
             self._annotations.extend(annotations)
@@ -186,6 +191,15 @@ class StreamParser:
         return ChatGenerationChunk(message=message)
 
 
+def _has_scalar_key(detail: Any) -> bool:
+    if not isinstance(detail, Mapping):
+        return False
+    return all(
+        value is None or isinstance(value, (str, int, float))
+        for value in (detail.get("type"), detail.get("index"))
+    )
+
+
 def _tool_call_chunks(raw: Any) -> list[ToolCallChunk]:
     if not isinstance(raw, list):
         return []
@@ -193,6 +207,8 @@ def _tool_call_chunks(raw: Any) -> list[ToolCallChunk]:
     for position, item in enumerate(raw):
         if not isinstance(item, Mapping):
             continue
+        if problem := tool_call_problem(item, complete=False):
+            raise malformed_response(problem, json.dumps(item, default=str))
         function = item.get("function")
         function = function if isinstance(function, Mapping) else {}
         index = item.get("index")
