@@ -48,6 +48,7 @@ class FakeOpenRouter:
     def __init__(self, reply: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> None:
         self.requests: list[httpx.Request] = []
         self.reply = reply or (lambda body: completion())
+        self.stream_pieces: tuple[str, ...] = ("Hel", "lo")
 
     @property
     def bodies(self) -> list[dict[str, Any]]:
@@ -58,7 +59,9 @@ class FakeOpenRouter:
         body = json.loads(request.content)
         if body.get("stream"):
             return httpx.Response(
-                200, content=sse_body("Hel", "lo"), headers={"content-type": "text/event-stream"}
+                200,
+                content=sse_body(*self.stream_pieces),
+                headers={"content-type": "text/event-stream"},
             )
         # OpenRouter pads JSON bodies with whitespace while it waits for the upstream.
         return httpx.Response(

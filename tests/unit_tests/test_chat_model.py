@@ -210,3 +210,18 @@ def test_pickles_after_use_and_works_in_the_copy(fake: FakeOpenRouter) -> None:
     assert copy.temperature == 0.4
     assert copy._clients == {}
     assert copy.openai_api_key is not None and copy.openai_api_key.get_secret_value() == KEY
+
+
+def test_streaming_structured_output_yields_growing_partial_objects(fake: FakeOpenRouter) -> None:
+    schema = {
+        "title": "City",
+        "type": "object",
+        "properties": {"name": {"type": "string"}, "country": {"type": "string"}},
+        "required": ["name", "country"],
+    }
+    fake.stream_pieces = ('{"name": "Os', 'lo", "coun', 'try": "Norway"}')
+    partials = list(make(fake).with_structured_output(schema).stream("Oslo?"))
+    assert partials[0] == {"name": "Os"}
+    assert partials[-1] == {"name": "Oslo", "country": "Norway"}
+    assert len(partials) >= 3
+    assert fake.bodies[0]["response_format"]["json_schema"]["name"] == "City"
