@@ -14,6 +14,7 @@ from typing import Any
 import httpx2
 import openai
 
+from langchain_openrouter_gemini._error_parsing import redact
 from langchain_openrouter_gemini.errors import OpenRouterError, error_from_openai
 from langchain_openrouter_gemini.wire.response import decode_body
 
@@ -59,7 +60,21 @@ def translate_errors() -> Iterator[None]:
     except OpenRouterError:
         raise
     except (openai.APIError, httpx2.TransportError) as exc:
+        _redact_chain(exc)
         raise _as_openrouter_error(exc) from exc
+
+
+def _redact_chain(exc: BaseException) -> None:
+    # The SDK's own message quotes the error body verbatim ("Error code: 401 - {...}"), and
+    # it stays in every traceback as our error's cause: scrub keys a server echoed back.
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        current.args = tuple(redact(a) if isinstance(a, str) else a for a in current.args)
+        if isinstance(getattr(current, "message", None), str):
+            current.message = redact(current.message)  # type: ignore[attr-defined]
+        current = current.__cause__ or current.__context__
 
 
 def post_json(client: openai.OpenAI, body: Mapping[str, Any], timeout: Any) -> dict[str, Any]:

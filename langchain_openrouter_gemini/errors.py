@@ -321,7 +321,32 @@ def error_from_response(
     raw_body = body if body is not None else response.content
     details = parse_error_body(raw_body)
     return _build(
-        response.status_code, details, in_reply=False, response=response, headers=response.headers
+        response.status_code,
+        details,
+        in_reply=False,
+        response=_without_secrets(response, raw_body),
+        headers=response.headers,
+    )
+
+
+def _without_secrets(response: httpx2.Response, body: bytes | str) -> httpx2.Response:
+    # LangChain copies `error.response.json()` into traced runs; a server that echoes the
+    # key back must not put it there. Bodies without secrets keep the original response.
+    text = body.decode("utf-8", errors="replace") if isinstance(body, bytes) else body
+    clean = redact(text)
+    if clean == text:
+        return response
+    headers = [
+        (name, value)
+        for name, value in response.headers.items()
+        if name.lower() not in ("content-length", "content-encoding")
+    ]
+    try:
+        request: httpx2.Request | None = response.request
+    except RuntimeError:  # a response built by hand, without its request
+        request = None
+    return httpx2.Response(
+        response.status_code, headers=headers, content=clean.encode(), request=request
     )
 
 
