@@ -21,6 +21,16 @@ _FALLBACKS = (
     "with fallback model ids"
 )
 _RETRIED = "it is retried automatically up to max_retries times"
+# An error inside a 200 reply arrives after the SDK's retry loop has finished.
+_NOT_RETRIED = (
+    "errors inside a reply are not retried automatically: retry the call (or use .with_retry())"
+)
+
+
+def _retried(ctx: MessageContext) -> str:
+    return _NOT_RETRIED if ctx.in_reply else _RETRIED
+
+
 _MODEL_IN_MESSAGE = re.compile(r"(?:found for|model|for model)\s+'?([\w.\-]+/[\w.:\-]+?)'?[.\s,]")
 
 
@@ -134,7 +144,7 @@ def _not_found(ctx: MessageContext) -> str:
 def _timeout(ctx: MessageContext) -> str:
     return (
         f"OpenRouter timed out waiting for the model{_status(ctx)}: {_said(ctx)}. "
-        f"{_RETRIED.capitalize()}; for long reasoning raise timeout=... or lower the "
+        f"{_retried(ctx).capitalize()}; for long reasoning raise timeout=... or lower the "
         "reasoning effort."
     )
 
@@ -151,7 +161,7 @@ def _rate_limit(ctx: MessageContext) -> str:
     said = _said(ctx)
     wait = f" The server asks to wait {ctx.retry_after:g} s." if ctx.retry_after is not None else ""
     fix = (
-        f" {_RETRIED.capitalize()} (honouring Retry-After); raise max_retries, or throttle "
+        f" {_retried(ctx).capitalize()} (honouring Retry-After); raise max_retries, or throttle "
         "with rate_limiter=InMemoryRateLimiter(...)."
     )
     if "per-day" in said.lower():
@@ -173,7 +183,7 @@ def _upstream(ctx: MessageContext) -> str:
     what = _UPSTREAM_WHAT.get(ctx.status or 0, "failed")
     return (
         f"{_provider(ctx)} {what}{_status(ctx)}: {_said(ctx)}. This is usually temporary: "
-        f"{_RETRIED}; {_FALLBACKS}."
+        f"{_retried(ctx)}; {_FALLBACKS}."
     )
 
 

@@ -39,7 +39,8 @@ _SECRET_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     # Google API keys, for users who bring their own key (BYOK) to OpenRouter.
     (re.compile(r"\bAIza[0-9A-Za-z_\-]{20,}"), REDACTED),
     (
-        re.compile(r"(?i)\b((?:x-)?api[_-]?key[\"']?\s*[:=]\s*[\"']?)[^\s\"',;&}]+"),
+        # The value must not be a placeholder such as "api_key=..." in our own advice.
+        re.compile(r"(?i)\b((?:x-)?api[_-]?key[\"']?\s*[:=]\s*[\"']?)(?!\.\.\.)[^\s\"',;&}]+"),
         rf"\1{REDACTED}",
     ),
 )

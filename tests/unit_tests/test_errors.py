@@ -171,3 +171,15 @@ def test_errors_pickle_for_process_pools() -> None:
     copy = pickle.loads(pickle.dumps(err))
     assert type(copy) is e.OpenRouterRateLimitError
     assert str(copy) == str(err) and copy.status_code == 429
+
+
+def test_advice_placeholders_survive_redaction() -> None:
+    err = e.error_from_response(response(401, body(401, "No auth credentials found")))
+    assert "api_key=..." in str(err)
+
+
+def test_errors_inside_a_reply_do_not_promise_retries() -> None:
+    err = e.error_from_payload({"error": {"code": 502, "message": "Upstream died"}})
+    assert err is not None
+    assert "not retried automatically" in str(err)
+    assert "retried automatically up to" not in str(err)
