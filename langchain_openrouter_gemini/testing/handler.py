@@ -194,7 +194,9 @@ class Handler(BaseHTTPRequestHandler):
         self._write_chunk(_KEEPALIVE)
         for sent in range(len(chunks) + 1):
             if sent == strike and fault is not None:
-                if fault.kind == "stall":
+                if fault.kind == "stall" and fault.before_first_byte:
+                    pass  # already waited in _serve, before the headers
+                elif fault.kind == "stall":
                     self._wait(fault.seconds)
                 elif fault.kind == "cut":
                     self._hang_up()
