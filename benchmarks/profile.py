@@ -1,0 +1,106 @@
+"""`python -m benchmarks.profile [--workload stream|invoke|ainvoke]`: where the time goes.
+
+Runs one workload under cProfile for the floor, ChatOpenAI and ours, and prints Markdown:
+time per top-level package (own time of its functions) and the top functions by own time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import pstats
+import sys
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+
+from benchmarks.contenders import Contender, all_contenders
+from benchmarks.emulator import EmulatorProcess
+from benchmarks.workloads import filler_text
+from langchain_openrouter_gemini.testing import Reply
+
+PROFILED = ("floor", "ChatOpenAI", "ours")
+TOP = 15
+
+
+def _package(filename: str) -> str:
+    if filename.startswith("~") or filename.startswith("<"):
+        return "builtins (C)"
+    if "site-packages/" in filename:
+        return filename.split("site-packages/", 1)[1].split("/", 1)[0].removesuffix(".py")
+    if "/langchain_openrouter_gemini/" in filename:
+        return "langchain_openrouter_gemini"
+    return "stdlib"
+
+
+def _by_package(stats: pstats.Stats) -> list[tuple[str, float]]:
+    totals: dict[str, float] = defaultdict(float)
+    for (filename, _, _), (_, _, own, _, _) in stats.stats.items():  # type: ignore[attr-defined]
+        totals[_package(filename)] += own
+    return sorted(totals.items(), key=lambda item: -item[1])
+
+
+def _top(stats: pstats.Stats, total: float) -> list[str]:
+    rows = sorted(stats.stats.items(), key=lambda item: -item[1][2])[:TOP]  # type: ignore[attr-defined]
+    lines = ["| own ms | share | calls | function |", "|---:|---:|---:|---|"]
+    for (filename, line, name), (_, calls, own, _, _) in rows:
+        where = filename.split("site-packages/")[-1].split("/work/main/")[-1]
+        lines.append(
+            f"| {own * 1000:.1f} | {own / total:.0%} | {calls} | `{where}:{line} {name}` |"
+        )
+    return lines
+
+
+def _workload(kind: str, emulator: EmulatorProcess, repeats: int) -> Callable[[Contender], None]:
+    loop = asyncio.new_event_loop()
+
+    def run(contender: Contender) -> None:
+        for _ in range(repeats):
+            if kind == "stream":
+                emulator.script([Reply.text(filler_text(8000), chunk_size=4)])
+                contender.stream("Tell me a story.")
+            elif kind == "invoke":
+                emulator.script([Reply.text("Hello!")] * 20)
+                for _ in range(20):
+                    contender.invoke("Hi.")
+            else:
+                emulator.script([Reply.text("Hello!")] * 200)
+
+                async def many() -> None:
+                    await asyncio.gather(*(contender.ainvoke("Hi.") for _ in range(200)))
+
+                loop.run_until_complete(many())
+
+    return run
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.profile")
+    parser.add_argument("--workload", choices=("stream", "invoke", "ainvoke"), default="stream")
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args(argv)
+    with EmulatorProcess() as emulator:
+        contenders = [c for c in all_contenders(emulator.base_url) if c.name in PROFILED]
+        run = _workload(args.workload, emulator, args.repeats)
+        for contender in contenders:
+            run(contender)  # warm: connections, lazy imports
+        out = [f"## `{args.workload}` x {args.repeats}, cProfile", ""]
+        for contender in contenders:
+            profiler = cProfile.Profile()
+            profiler.runcall(run, contender)
+            stats = pstats.Stats(profiler)
+            total = stats.total_tt  # type: ignore[attr-defined]
+            out += [f"### {contender.name}: {total * 1000:.0f} ms profiled", ""]
+            packages = _by_package(stats)[:8]
+            out.append(
+                "By package (own time): "
+                + ", ".join(f"{name} {own / total:.0%}" for name, own in packages)
+                + "."
+            )
+            out += ["", *_top(stats, total), ""]
+    print("\n".join(out))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
