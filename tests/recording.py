@@ -140,3 +140,13 @@ def sample_url(original: str) -> str:
     """The full emulator URL for `sample_path(original)`."""
     root = urlsplit(TARGET.base_url)
     return f"{root.scheme}://{root.netloc}{sample_path(original)}"
+
+
+def connection_settings() -> dict[str, Any]:
+    """Model settings that send traffic where the current target says."""
+    return {
+        "api_key": TARGET.api_key,
+        "base_url": TARGET.base_url,
+        # A replayed cassette either matches or it does not; retrying only hides a miss.
+        "max_retries": 0 if TARGET.mode == "replay" else 2,
+    }

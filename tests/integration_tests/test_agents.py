@@ -43,14 +43,8 @@ class CityFacts(BaseModel):
 
 
 def model(**kwargs: Any) -> ChatOpenRouterGemini:
-    target = recording.TARGET
     return ChatOpenRouterGemini(
-        model="google/gemini-2.5-flash",
-        api_key=target.api_key,
-        base_url=target.base_url,
-        max_retries=0 if target.mode == "replay" else 2,
-        temperature=0,
-        **kwargs,
+        model="google/gemini-2.5-flash", temperature=0, **recording.connection_settings(), **kwargs
     )
 
 
@@ -163,28 +157,34 @@ def test_create_agent_structured_response(script: Callable[..., None]) -> None:
     assert facts.city.lower() == "oslo" and facts.country.lower() == "norway"
 
 
-def test_langgraph_checkpoint_keeps_thought_signatures(
-    script: Callable[..., None], vcr: Any
-) -> None:
-    from langgraph.checkpoint.memory import InMemorySaver
+def weather_graph(bound: Any, **compile_kwargs: Any) -> Any:
+    """model -> tools -> model ... until the model answers without tool calls."""
     from langgraph.graph import START, MessagesState, StateGraph
     from langgraph.prebuilt import ToolNode, tools_condition
-
-    script(*weather_script())
-    bound = model().bind_tools(list(TOOLS.values()))
 
     def call_model(state: MessagesState) -> dict[str, list[BaseMessage]]:
         return {"messages": [bound.invoke(state["messages"])]}
 
+    graph = StateGraph(MessagesState)
+    graph.add_node("model", call_model)
+    graph.add_node("tools", ToolNode(list(TOOLS.values())))
+    graph.add_edge(START, "model")
+    graph.add_conditional_edges("model", tools_condition)
+    graph.add_edge("tools", "model")
+    return graph.compile(**compile_kwargs)
+
+
+def test_langgraph_checkpoint_keeps_thought_signatures(
+    script: Callable[..., None], vcr: Any
+) -> None:
+    from langgraph.checkpoint.memory import InMemorySaver
+
+    script(*weather_script())
+    bound = model().bind_tools(list(TOOLS.values()))
+
     def build(saver: InMemorySaver) -> Any:
-        graph = StateGraph(MessagesState)
-        graph.add_node("model", call_model)
-        graph.add_node("tools", ToolNode(list(TOOLS.values())))
-        graph.add_edge(START, "model")
-        graph.add_conditional_edges("model", tools_condition)
-        graph.add_edge("tools", "model")
         # Stop before each tool run, so every turn resumes from the checkpoint.
-        return graph.compile(checkpointer=saver, interrupt_before=["tools"])
+        return weather_graph(bound, checkpointer=saver, interrupt_before=["tools"])
 
     saver = InMemorySaver()
     config = {"configurable": {"thread_id": "weather"}}
@@ -199,24 +199,12 @@ def test_langgraph_checkpoint_keeps_thought_signatures(
 
 
 def test_langgraph_two_tools_streamed_with_reasoning(script: Callable[..., None], vcr: Any) -> None:
-    from langgraph.graph import START, MessagesState, StateGraph
-    from langgraph.prebuilt import ToolNode, tools_condition
-
     script(*weather_script())
     bound = model(reasoning={"effort": "low"}).bind_tools(list(TOOLS.values()))
 
-    def call_model(state: MessagesState) -> dict[str, list[BaseMessage]]:
-        return {"messages": [bound.invoke(state["messages"])]}
-
-    graph = StateGraph(MessagesState)
-    graph.add_node("model", call_model)
-    graph.add_node("tools", ToolNode(list(TOOLS.values())))
-    graph.add_edge(START, "model")
-    graph.add_conditional_edges("model", tools_condition)
-    graph.add_edge("tools", "model")
     tokens: list[str] = []
     tool_results: list[str] = []
-    for message, _meta in graph.compile().stream(
+    for message, _meta in weather_graph(bound).stream(
         {"messages": [HumanMessage(QUESTION)]}, stream_mode="messages"
     ):
         if isinstance(message, ToolMessage):

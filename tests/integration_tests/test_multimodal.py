@@ -22,14 +22,9 @@ WAV_B64 = base64.b64encode(wav()).decode()
 YOUTUBE = "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
 
 
-def model() -> ChatOpenRouterGemini:
-    target = recording.TARGET
+def model(**kwargs: Any) -> ChatOpenRouterGemini:
     return ChatOpenRouterGemini(
-        model="google/gemini-2.5-flash",
-        api_key=target.api_key,
-        base_url=target.base_url,
-        max_retries=0 if target.mode == "replay" else 2,
-        temperature=0,
+        model="google/gemini-2.5-flash", temperature=0, **recording.connection_settings(), **kwargs
     )
 
 

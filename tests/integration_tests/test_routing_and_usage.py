@@ -19,13 +19,8 @@ pytestmark = pytest.mark.vcr
 
 
 def model(**kwargs: Any) -> ChatOpenRouterGemini:
-    target = recording.TARGET
     return ChatOpenRouterGemini(
-        model="google/gemini-2.5-flash",
-        api_key=target.api_key,
-        base_url=target.base_url,
-        max_retries=0 if target.mode == "replay" else 2,
-        **kwargs,
+        model="google/gemini-2.5-flash", **recording.connection_settings(), **kwargs
     )
 
 

@@ -11,6 +11,7 @@ from langchain_tests.integration_tests import ChatModelIntegrationTests
 
 from langchain_openrouter_gemini import ChatOpenRouterGemini
 from tests import recording
+from tests.capabilities import GeminiCapabilities
 from tests.integration_tests.samples import wav
 
 # Over Gemini 2.5 Flash's 1,024-token minimum for a cache breakpoint.
@@ -20,20 +21,16 @@ LONG_SYSTEM_PROMPT = "You are a meticulous librarian. " + " ".join(
 
 
 @pytest.mark.vcr
-class TestGeminiStandard(ChatModelIntegrationTests):
+class TestGeminiStandard(GeminiCapabilities, ChatModelIntegrationTests):
     @property
     def chat_model_class(self) -> type[ChatOpenRouterGemini]:
         return ChatOpenRouterGemini
 
     @property
     def chat_model_params(self) -> dict[str, Any]:
-        target = recording.TARGET
         return {
             "model": "google/gemini-2.5-flash",
-            "api_key": target.api_key,
-            "base_url": target.base_url,
-            # A replayed cassette either matches or it does not; retrying only hides a miss.
-            "max_retries": 0 if target.mode == "replay" else 2,
+            **recording.connection_settings(),
             "temperature": 0,
         }
 
@@ -42,55 +39,11 @@ class TestGeminiStandard(ChatModelIntegrationTests):
         return True
 
     @property
-    def has_tool_calling(self) -> bool:
-        return True
-
-    @property
-    def has_tool_choice(self) -> bool:
-        return True
-
-    @property
-    def has_structured_output(self) -> bool:
-        return True
-
-    @property
     def structured_output_kwargs(self) -> dict[str, Any]:
         return {"method": "json_schema"}
 
     @property
-    def supports_json_mode(self) -> bool:
-        return True
-
-    @property
-    def supports_image_inputs(self) -> bool:
-        return True
-
-    @property
-    def supports_image_urls(self) -> bool:
-        return True
-
-    @property
-    def supports_pdf_inputs(self) -> bool:
-        return True
-
-    @property
-    def supports_audio_inputs(self) -> bool:
-        return True
-
-    @property
-    def supports_image_tool_message(self) -> bool:
-        return True
-
-    @property
-    def supports_pdf_tool_message(self) -> bool:
-        return True
-
-    @property
     def supports_anthropic_inputs(self) -> bool:
-        return True
-
-    @property
-    def supports_model_override(self) -> bool:
         return True
 
     @property

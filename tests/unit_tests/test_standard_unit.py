@@ -13,9 +13,10 @@ from langchain_tests.unit_tests import ChatModelUnitTests
 from syrupy.assertion import SnapshotAssertion
 
 from langchain_openrouter_gemini import ChatOpenRouterGemini
+from tests.capabilities import GeminiCapabilities
 
 
-class TestChatOpenRouterGeminiStandard(ChatModelUnitTests):
+class TestChatOpenRouterGeminiStandard(GeminiCapabilities, ChatModelUnitTests):
     @property
     def chat_model_class(self) -> type[ChatOpenRouterGemini]:
         return ChatOpenRouterGemini
@@ -48,51 +49,7 @@ class TestChatOpenRouterGeminiStandard(ChatModelUnitTests):
         )
 
     @property
-    def has_tool_calling(self) -> bool:
-        return True
-
-    @property
-    def has_tool_choice(self) -> bool:
-        return True
-
-    @property
-    def has_structured_output(self) -> bool:
-        return True
-
-    @property
-    def supports_json_mode(self) -> bool:
-        return True
-
-    @property
-    def supports_image_inputs(self) -> bool:
-        return True
-
-    @property
-    def supports_image_urls(self) -> bool:
-        return True
-
-    @property
-    def supports_pdf_inputs(self) -> bool:
-        return True
-
-    @property
-    def supports_audio_inputs(self) -> bool:
-        return True
-
-    @property
     def supports_video_inputs(self) -> bool:
-        return True
-
-    @property
-    def supports_image_tool_message(self) -> bool:
-        return True
-
-    @property
-    def supports_pdf_tool_message(self) -> bool:
-        return True
-
-    @property
-    def supports_model_override(self) -> bool:
         return True
 
     @pytest.mark.xfail(
