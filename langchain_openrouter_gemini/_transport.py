@@ -77,26 +77,41 @@ def _redact_chain(exc: BaseException) -> None:
         current = current.__cause__ or current.__context__
 
 
+# The SDK's generic `post()` keeps its retries, auth and typed errors but skips
+# `create()`'s recursive TypedDict transform of every message: about a fifth of the
+# client's time on a short `invoke`. Only the bearer key is sent, never an admin key.
+_CHAT_PATH = "/chat/completions"
+_SECURITY: Any = {"bearer_auth": True}
+
+
+def _request_options(timeout: Any) -> Any:
+    return {"timeout": timeout, "security": _SECURITY}
+
+
 def post_json(client: openai.OpenAI, body: Mapping[str, Any], timeout: Any) -> dict[str, Any]:
     """POST a non-streaming request and return the decoded reply."""
-    named, extra = split_body(body)
     with translate_errors():
-        raw = client.chat.completions.with_raw_response.create(
-            **named, extra_body=extra, timeout=timeout
+        response = client.post(
+            _CHAT_PATH,
+            cast_to=httpx2.Response,
+            body=dict(body),
+            options=_request_options(timeout),
         )
-        return decode_body(raw.content)
+        return decode_body(response.content)
 
 
 async def apost_json(
     client: openai.AsyncOpenAI, body: Mapping[str, Any], timeout: Any
 ) -> dict[str, Any]:
     """Async twin of `post_json`: only the awaits differ."""
-    named, extra = split_body(body)
     with translate_errors():
-        raw = await client.chat.completions.with_raw_response.create(
-            **named, extra_body=extra, timeout=timeout
+        response = await client.post(
+            _CHAT_PATH,
+            cast_to=httpx2.Response,
+            body=dict(body),
+            options=_request_options(timeout),
         )
-        return decode_body(raw.content)
+        return decode_body(response.content)
 
 
 @contextmanager
