@@ -80,16 +80,24 @@ def row_stream_growth(bench: Bench) -> list[Line]:
     return lines
 
 
-def _answer_prompts(model: Any, prompts: list[str]) -> int:
-    """Worker task: the model arrives pickled, builds its clients lazily, answers a batch."""
-    answers = model.batch(prompts, config={"max_concurrency": BATCH_CONCURRENCY})
+_worker_model: Any = None
+
+
+def _receive_model(model: Any) -> None:
+    """Pool initializer: the model arrives pickled, once per worker; clients build lazily."""
+    global _worker_model
+    _worker_model = model
+
+
+def _answer_prompts(prompts: list[str], model: Any = None) -> int:
+    """Answer a batch with `model` (or the worker's own copy)."""
+    chosen = model if model is not None else _worker_model
+    answers = chosen.batch(prompts, config={"max_concurrency": BATCH_CONCURRENCY})
     return sum(1 for answer in answers if answer.text)
 
 
 def _warm_worker(_: int) -> bool:
-    import langchain_openrouter_gemini  # noqa: F401 - pays the import before timing
-
-    return True
+    return _worker_model is not None
 
 
 def row_process_pool(bench: Bench) -> list[Line]:
@@ -99,15 +107,19 @@ def row_process_pool(bench: Bench) -> list[Line]:
     prompts = [f"Question number {i}: what is {i} squared?" for i in range(count)]
     tasks = [prompts[i : i + POOL_TASK_PROMPTS] for i in range(0, count, POOL_TASK_PROMPTS)]
     context = multiprocessing.get_context("spawn")  # fresh interpreters, as Ray and Dask use
-    with ProcessPoolExecutor(POOL_WORKERS, mp_context=context) as pool:
-        list(pool.map(_warm_worker, range(POOL_WORKERS * 2)))
+    pool = ProcessPoolExecutor(
+        POOL_WORKERS, mp_context=context, initializer=_receive_model, initargs=(model,)
+    )
+    with pool:
+        # Start both workers (imports, unpickling) before the clock starts.
+        list(pool.map(_warm_worker, range(POOL_WORKERS * 4)))
         start = time.perf_counter()
-        answered = sum(pool.map(_answer_prompts, [model] * len(tasks), tasks))
+        answered = sum(pool.map(_answer_prompts, tasks))
         pooled = time.perf_counter() - start
     if answered != count:
         raise RuntimeError(f"the pool answered {answered} of {count} prompts")
     start = time.perf_counter()
-    in_process = _answer_prompts(model, prompts)
+    in_process = _answer_prompts(prompts, model)
     single = time.perf_counter() - start
     if in_process != count:
         raise RuntimeError(f"batch answered {in_process} of {count} prompts")
@@ -120,8 +132,9 @@ def row_process_pool(bench: Bench) -> list[Line]:
             {"ours": count / pooled},
             higher_is_better=True,
             note=(
-                f"model pickled per task of {POOL_TASK_PROMPTS} prompts ({size:,} bytes), "
-                f"batch max_concurrency={BATCH_CONCURRENCY}"
+                f"model pickled once per worker ({size:,} bytes), tasks of "
+                f"{POOL_TASK_PROMPTS} prompts, batch max_concurrency={BATCH_CONCURRENCY}; "
+                "the emulator shares the 2 cores with both workers"
             ),
         ),
         Line(
