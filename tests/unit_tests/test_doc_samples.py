@@ -158,3 +158,18 @@ def test_performance_page_shows_the_committed_benchmark_results() -> None:
     table = [line for line in results.splitlines() if line.startswith("|")]
     assert len(table) > 10
     assert all(line in section.splitlines() for line in table)
+
+
+def test_extractor_orders_visible_and_hidden_blocks(tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    page.write_text(
+        "# T\n\n```python\nx = 1\n```\n\n<!-- hidden python\nassert x == 1\n-->\n\n"
+        '```bash\nls\n```\n\n```python {title="a.py" .norun}\nimport ray\n```\n',
+        encoding="utf-8",
+    )
+    samples = page_samples(page)
+    assert [(s.code, s.hidden, s.runnable, s.line) for s in samples] == [
+        ("x = 1\n", False, True, 4),
+        ("assert x == 1\n", True, True, 8),
+        ("import ray\n", False, False, 16),
+    ]
