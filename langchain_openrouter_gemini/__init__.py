@@ -1,5 +1,6 @@
 """Google Gemini through OpenRouter as a first-class LangChain chat model."""
 
+from langchain_openrouter_gemini._version import __version__ as __version__
 from langchain_openrouter_gemini.chat_models import ChatOpenRouterGemini
 from langchain_openrouter_gemini.errors import (
     OpenRouterAuthenticationError,
@@ -41,4 +42,3 @@ __all__ = [
     "OpenRouterUpstreamError",
     "init_chat_model",
 ]
-__version__ = "0.1.0"

@@ -21,7 +21,7 @@ _FALLBACKS = (
     "with fallback model ids"
 )
 _RETRIED = "it is retried automatically up to max_retries times"
-# An error inside a 200 reply arrives after the SDK's retry loop has finished.
+# An error inside a 200 reply arrives after the transport's retry loop has finished.
 _NOT_RETRIED = (
     "errors inside a reply are not retried automatically: retry the call (or use .with_retry())"
 )

@@ -1,117 +1,206 @@
-"""Sending a request body to OpenRouter with the `openai` SDK's transport.
+"""Sending a request body to OpenRouter and handing back the raw reply.
 
-The SDK gives connection pooling, retries with backoff (honouring `Retry-After`) and
-status errors; its per-chunk Pydantic objects are skipped: replies are read as raw JSON
-bytes or SSE lines and handed to the pure parsers in `wire/`.
+Requests go out through the HTTP client inside the `openai` SDK client (its connection
+pool, proxies and TLS settings, or the `http_client=` a user passed) with the SDK's
+headers and retry policy (`_retry`), but not through the SDK's request machinery: per
+call that builds and copies option models, re-parses the URL and, for streams, a
+Pydantic object per chunk, which together cost more than the HTTP exchange itself on a
+short reply. Replies are read as raw JSON bytes or SSE lines and handed to the pure
+parsers in `wire/`.
 """
 
 from __future__ import annotations
 
+import asyncio
+import json
+import logging
+import time
+import weakref
 from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager
-from typing import Any
+from typing import Any, NoReturn, cast
 
 import httpx2
 import openai
 
 from langchain_openrouter_gemini._error_parsing import redact
-from langchain_openrouter_gemini.errors import OpenRouterError, error_from_openai
+from langchain_openrouter_gemini._retry import Retries
+from langchain_openrouter_gemini._version import __version__
+from langchain_openrouter_gemini.errors import (
+    OpenRouterError,
+    error_from_openai,
+    error_from_response,
+)
 from langchain_openrouter_gemini.wire.response import decode_body
 
-__all__ = [
-    "astream_lines",
-    "post_json",
-    "apost_json",
-    "split_body",
-    "stream_lines",
-    "translate_errors",
-]
+__all__ = ["apost_json", "astream_lines", "post_json", "stream_lines"]
 
-# Fields the SDK's `create()` takes as named arguments; everything else rides in
-# `extra_body`, so OpenRouter-only fields never meet the SDK's argument validation.
-_NAMED = ("model", "messages")
+_CHAT_PATH = "chat/completions"
+_log = logging.getLogger(__name__)
 
 
-def split_body(body: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Split a request body into the SDK's named arguments and `extra_body`."""
-    named = {key: body[key] for key in _NAMED if key in body}
-    extra = {key: value for key, value in body.items() if key not in _NAMED}
-    return named, extra
+def _dumps(body: Mapping[str, Any]) -> bytes:
+    # As the SDK and httpx encode JSON: compact, UTF-8 as is, and NaN refused (not JSON).
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
 
 
-def _as_openrouter_error(exc: BaseException) -> OpenRouterError:
-    if isinstance(exc, OpenRouterError):
-        return exc
-    if isinstance(exc, openai.APIError):
-        return error_from_openai(exc)
-    if isinstance(exc, httpx2.TimeoutException):
-        return error_from_openai(openai.APITimeoutError(request=exc.request))
-    request = getattr(exc, "_request", None) or httpx2.Request("POST", "https://openrouter.ai")
-    sdk_error = openai.APIConnectionError(request=request)
-    sdk_error.__cause__ = exc  # error_from_openai quotes the cause ("peer closed connection")
-    return error_from_openai(sdk_error)
+_HEADERS: weakref.WeakKeyDictionary[Any, dict[str, str]] = weakref.WeakKeyDictionary()
 
 
-@contextmanager
-def translate_errors() -> Iterator[None]:
-    """Re-raise SDK and httpx failures as the package's typed `OpenRouterError`s."""
-    try:
-        yield
-    except OpenRouterError:
-        raise
-    except (openai.APIError, httpx2.TransportError) as exc:
+def _headers(client: openai.OpenAI | openai.AsyncOpenAI) -> dict[str, str]:
+    """The headers every request from `client` carries, worked out once per client.
+
+    The client's own headers (attribution, `default_headers=`), the bearer key (never an
+    admin key) and JSON content types. The SDK's `X-Stainless-*` telemetry is left out:
+    it describes the SDK's request machinery, which these requests do not go through.
+    """
+    headers = _HEADERS.get(client)
+    if headers is None:
+        defaults = client.default_headers.items()
+        headers = {
+            name: value
+            for name, value in defaults
+            if isinstance(value, str) and not name.lower().startswith("x-stainless-")
+        }
+        headers["User-Agent"] = f"langchain-openrouter-gemini/{__version__}"
+        headers.update(client.auth_headers)
+        _HEADERS[client] = headers
+    return headers
+
+
+def _library_errors(http: Any) -> tuple[type[Exception], type[Exception]]:
+    """The (transport, timeout) exception classes of the HTTP library behind `http`."""
+    if isinstance(http, (httpx2.Client, httpx2.AsyncClient)):
+        return httpx2.TransportError, httpx2.TimeoutException
+    # The SDK also accepts a legacy `httpx` client, which raises its own exceptions.
+    import httpx
+
+    return httpx.TransportError, httpx.TimeoutException
+
+
+class _Exchange:
+    """One chat request: the HTTP request (built once, re-sent on retry) and its budget."""
+
+    def __init__(
+        self, client: openai.OpenAI | openai.AsyncOpenAI, body: Mapping[str, Any], timeout: Any
+    ) -> None:
+        # The SDK keeps its HTTP client in `_client`; sharing it shares the pool.
+        self.http: Any = client._client
+        self.request = self.http.build_request(
+            "POST",
+            f"{client.base_url}{_CHAT_PATH}",  # the SDK keeps base_url ending in "/"
+            params=cast("dict[str, Any]", client.default_query) or None,
+            headers=_headers(client),
+            content=_dumps(body),
+            # A plain dict suits httpx2 and legacy httpx clients alike.
+            extensions={"timeout": httpx2.Timeout(timeout).as_dict()},
+        )
+        self.transport_error, self._timeout_error = _library_errors(self.http)
+        self._retries = Retries(client.max_retries)
+
+    def delay_after_failure(self, exc: Exception) -> float:
+        """Seconds to wait after a connection failure; raises the typed error when out of tries."""
+        delay = self._retries.after_failure()
+        if delay is None:
+            self.fail(exc)
+        self._log_retry(type(exc).__name__, delay)
+        return delay
+
+    def delay_after_status(self, response: Any) -> float:
+        """Seconds to wait after an error reply (body read); raises its typed error otherwise."""
+        delay = self._retries.after_status(response.status_code, response.headers)
+        if delay is None:
+            raise error_from_response(response)
+        self._log_retry(f"HTTP {response.status_code}", delay)
+        return delay
+
+    def _log_retry(self, why: str, delay: float) -> None:
+        retries = self._retries
+        _log.info(
+            "OpenRouter: %s; retry %d of %d in %.2f s",
+            why,
+            retries.taken,
+            retries.max_retries,
+            delay,
+        )
+
+    def fail(self, exc: Exception) -> NoReturn:
+        """Raise the typed error for a transport failure, chained to it."""
         _redact_chain(exc)
-        raise _as_openrouter_error(exc) from exc
+        if isinstance(exc, self._timeout_error):
+            sdk_error: openai.APIError = openai.APITimeoutError(request=self.request)
+        else:
+            sdk_error = openai.APIConnectionError(request=self.request)
+            sdk_error.__cause__ = exc  # quoted in the message ("peer closed connection")
+        raise error_from_openai(sdk_error) from exc
+
+    @contextmanager
+    def translating(self) -> Iterator[None]:
+        """Turn transport failures while a reply is read into typed errors."""
+        try:
+            yield
+        except OpenRouterError:
+            raise
+        except self.transport_error as exc:
+            self.fail(exc)
 
 
 def _redact_chain(exc: BaseException) -> None:
-    # The SDK's own message quotes the error body verbatim ("Error code: 401 - {...}"), and
-    # it stays in every traceback as our error's cause: scrub keys a server echoed back.
+    # A transport error can quote the server, and it stays in every traceback as our
+    # error's cause: scrub keys a server echoed back.
     seen: set[int] = set()
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:
         seen.add(id(current))
         current.args = tuple(redact(a) if isinstance(a, str) else a for a in current.args)
-        if isinstance(getattr(current, "message", None), str):
-            current.message = redact(current.message)  # type: ignore[attr-defined]
         current = current.__cause__ or current.__context__
 
 
-# The SDK's generic `post()` keeps its retries, auth and typed errors but skips
-# `create()`'s recursive TypedDict transform of every message: about a fifth of the
-# client's time on a short `invoke`. Only the bearer key is sent, never an admin key.
-_CHAT_PATH = "/chat/completions"
-_SECURITY: Any = {"bearer_auth": True}
+# The retry loops differ only in their awaits; every decision is in `_Exchange`/`Retries`.
 
 
-def _request_options(timeout: Any) -> Any:
-    return {"timeout": timeout, "security": _SECURITY}
+def _send(exchange: _Exchange, *, stream: bool) -> Any:
+    while True:
+        try:
+            response = exchange.http.send(exchange.request, stream=stream)
+        except exchange.transport_error as exc:
+            time.sleep(exchange.delay_after_failure(exc))
+            continue
+        if not response.is_error:
+            return response
+        with exchange.translating():
+            response.read()  # the error body names the problem
+        response.close()
+        time.sleep(exchange.delay_after_status(response))
+
+
+async def _asend(exchange: _Exchange, *, stream: bool) -> Any:
+    while True:
+        try:
+            response = await exchange.http.send(exchange.request, stream=stream)
+        except exchange.transport_error as exc:
+            await asyncio.sleep(exchange.delay_after_failure(exc))
+            continue
+        if not response.is_error:
+            return response
+        with exchange.translating():
+            await response.aread()
+        await response.aclose()
+        await asyncio.sleep(exchange.delay_after_status(response))
 
 
 def post_json(client: openai.OpenAI, body: Mapping[str, Any], timeout: Any) -> dict[str, Any]:
     """POST a non-streaming request and return the decoded reply."""
-    with translate_errors():
-        response = client.post(
-            _CHAT_PATH,
-            cast_to=httpx2.Response,
-            body=dict(body),
-            options=_request_options(timeout),
-        )
-        return decode_body(response.content)
+    response = _send(_Exchange(client, body, timeout), stream=False)
+    return decode_body(response.content)
 
 
 async def apost_json(
     client: openai.AsyncOpenAI, body: Mapping[str, Any], timeout: Any
 ) -> dict[str, Any]:
-    """Async twin of `post_json`: only the awaits differ."""
-    with translate_errors():
-        response = await client.post(
-            _CHAT_PATH,
-            cast_to=httpx2.Response,
-            body=dict(body),
-            options=_request_options(timeout),
-        )
-        return decode_body(response.content)
+    """Async twin of `post_json`."""
+    response = await _asend(_Exchange(client, body, timeout), stream=False)
+    return decode_body(response.content)
 
 
 @contextmanager
@@ -120,17 +209,16 @@ def stream_lines(
 ) -> Iterator[Iterator[str]]:
     """Open a streaming request; yields an iterator over the SSE lines.
 
-    The SDK retries only until the response head arrives, so a stream is never retried
+    Retries happen only until the response head arrives, so a stream is never retried
     after its first event has been handed out.
     """
-    named, extra = split_body(body)
-    with (
-        translate_errors(),
-        client.chat.completions.with_streaming_response.create(
-            **named, extra_body=extra, timeout=timeout
-        ) as response,
-    ):
-        yield response.http_response.iter_lines()
+    exchange = _Exchange(client, body, timeout)
+    response = _send(exchange, stream=True)
+    try:
+        with exchange.translating():
+            yield response.iter_lines()
+    finally:
+        response.close()
 
 
 @asynccontextmanager
@@ -138,9 +226,10 @@ async def astream_lines(
     client: openai.AsyncOpenAI, body: Mapping[str, Any], timeout: Any
 ) -> AsyncIterator[AsyncIterator[str]]:
     """Async twin of `stream_lines`."""
-    named, extra = split_body(body)
-    with translate_errors():
-        async with client.chat.completions.with_streaming_response.create(
-            **named, extra_body=extra, timeout=timeout
-        ) as response:
-            yield response.http_response.aiter_lines()
+    exchange = _Exchange(client, body, timeout)
+    response = await _asend(exchange, stream=True)
+    try:
+        with exchange.translating():
+            yield response.aiter_lines()
+    finally:
+        await response.aclose()

@@ -89,8 +89,11 @@ class ChatOpenRouterGemini(BaseChatOpenAI):
     connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
     """Seconds to wait for the connection itself; fails fast when OpenRouter is unreachable."""
 
-    max_retries: int | None = 2
-    """Retries on 408/429/5xx and connection errors, with backoff and `Retry-After`."""
+    max_retries: int | None = Field(default=2, ge=0)
+    """Retries on 408/409/429/5xx and connection errors, with backoff and `Retry-After`.
+
+    `None` means the default, 2; `0` turns retries off.
+    """
 
     app_url: str | None = Field(default_factory=from_env("OPENROUTER_APP_URL", default=None))
     """Your app's URL, sent as `HTTP-Referer` for OpenRouter's attribution."""

@@ -113,9 +113,17 @@ def test_debug_logs_hold_no_key(
     emulator.enqueue(echoing_401())
     with pytest.raises(OpenRouterAuthenticationError):
         model.invoke("hi")
+    # A retried failure logs our own line too (reason, attempt, wait).
+    retrying = ChatOpenRouterGemini(
+        base_url=emulator.base_url, api_key=SecretStr(KEY), max_retries=1
+    )
+    emulator.enqueue(Fault.status(503, message=f"Overloaded for {KEY}", retry_after=0.01))
+    assert retrying.invoke("hi").text
 
     sources = {record.name.split(".")[0] for record in caplog.records}
-    assert {"openai", "httpcore2"} <= sources, f"the SDK's debug logs were not captured: {sources}"
+    expected = {"httpx2", "httpcore2", "langchain_openrouter_gemini"}
+    assert expected <= sources, f"the HTTP and retry debug logs were not captured: {sources}"
+    assert any("HTTP 503; retry 1 of 1" in record.getMessage() for record in caplog.records)
     for record in caplog.records:
         shown = record.getMessage() + (
             "".join(traceback.format_exception(*record.exc_info)) if record.exc_info else ""
