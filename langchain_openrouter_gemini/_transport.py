@@ -23,7 +23,6 @@ from typing import Any, NoReturn, cast
 import httpx2
 import openai
 
-from langchain_openrouter_gemini._error_parsing import redact
 from langchain_openrouter_gemini._retry import Retries
 from langchain_openrouter_gemini._version import __version__
 from langchain_openrouter_gemini.errors import (
@@ -31,11 +30,20 @@ from langchain_openrouter_gemini.errors import (
     error_from_openai,
     error_from_response,
 )
+from langchain_openrouter_gemini.errors.parsing import redact
 from langchain_openrouter_gemini.wire.response import decode_body
 
-__all__ = ["apost_json", "astream_lines", "post_json", "stream_lines"]
+__all__ = [
+    "CHAT_PATH",
+    "aget_json",
+    "apost_json",
+    "astream_lines",
+    "get_json",
+    "post_json",
+    "stream_lines",
+]
 
-_CHAT_PATH = "chat/completions"
+CHAT_PATH = "chat/completions"
 _log = logging.getLogger(__name__)
 
 
@@ -79,19 +87,29 @@ def _library_errors(http: Any) -> tuple[type[Exception], type[Exception]]:
 
 
 class _Exchange:
-    """One chat request: the HTTP request (built once, re-sent on retry) and its budget."""
+    """One API request: the HTTP request (built once, re-sent on retry) and its budget.
+
+    `body` is sent as JSON (a POST); without one the request is a GET with `params`.
+    """
 
     def __init__(
-        self, client: openai.OpenAI | openai.AsyncOpenAI, body: Mapping[str, Any], timeout: Any
+        self,
+        client: openai.OpenAI | openai.AsyncOpenAI,
+        body: Mapping[str, Any] | None,
+        timeout: Any,
+        *,
+        path: str = CHAT_PATH,
+        params: Mapping[str, Any] | None = None,
     ) -> None:
         # The SDK keeps its HTTP client in `_client`; sharing it shares the pool.
         self.http: Any = client._client
+        query = {**cast("dict[str, Any]", client.default_query or {}), **(params or {})}
         self.request = self.http.build_request(
-            "POST",
-            f"{client.base_url}{_CHAT_PATH}",  # the SDK keeps base_url ending in "/"
-            params=cast("dict[str, Any]", client.default_query) or None,
+            "GET" if body is None else "POST",
+            f"{client.base_url}{path}",  # the SDK keeps base_url ending in "/"
+            params=query or None,
             headers=_headers(client),
-            content=_dumps(body),
+            content=None if body is None else _dumps(body),
             # A plain dict suits httpx2 and legacy httpx clients alike.
             extensions={"timeout": httpx2.Timeout(timeout).as_dict()},
         )
@@ -189,17 +207,40 @@ async def _asend(exchange: _Exchange, *, stream: bool) -> Any:
         await asyncio.sleep(exchange.delay_after_status(response))
 
 
-def post_json(client: openai.OpenAI, body: Mapping[str, Any], timeout: Any) -> dict[str, Any]:
-    """POST a non-streaming request and return the decoded reply."""
-    response = _send(_Exchange(client, body, timeout), stream=False)
+def post_json(
+    client: openai.OpenAI, body: Mapping[str, Any], timeout: Any, *, path: str = CHAT_PATH
+) -> dict[str, Any]:
+    """POST a non-streaming request to `path` (under the base URL); return the decoded reply."""
+    response = _send(_Exchange(client, body, timeout, path=path), stream=False)
     return decode_body(response.content)
 
 
 async def apost_json(
-    client: openai.AsyncOpenAI, body: Mapping[str, Any], timeout: Any
+    client: openai.AsyncOpenAI, body: Mapping[str, Any], timeout: Any, *, path: str = CHAT_PATH
 ) -> dict[str, Any]:
     """Async twin of `post_json`."""
-    response = await _asend(_Exchange(client, body, timeout), stream=False)
+    response = await _asend(_Exchange(client, body, timeout, path=path), stream=False)
+    return decode_body(response.content)
+
+
+def get_json(
+    client: openai.OpenAI, path: str, timeout: Any, *, params: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """GET `path` (e.g. `"generation"`, `"key"`) with the same headers, retries and errors."""
+    response = _send(_Exchange(client, None, timeout, path=path, params=params), stream=False)
+    return decode_body(response.content)
+
+
+async def aget_json(
+    client: openai.AsyncOpenAI,
+    path: str,
+    timeout: Any,
+    *,
+    params: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Async twin of `get_json`."""
+    exchange = _Exchange(client, None, timeout, path=path, params=params)
+    response = await _asend(exchange, stream=False)
     return decode_body(response.content)
 
 

@@ -17,7 +17,8 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMe
 from langchain_core.tools import BaseTool, tool
 from pydantic import BaseModel, Field
 
-from langchain_openrouter_gemini._terminal import Terminal, format_cost
+from langchain_openrouter_gemini.cli.answer import stream_answer
+from langchain_openrouter_gemini.cli.terminal import Terminal, format_cost
 
 __all__ = ["run_demo"]
 
@@ -83,7 +84,6 @@ class _Tour:
         self.record("image question", answer)
 
     def reasoning(self) -> None:
-        from langchain_openrouter_gemini.cli import _stream_answer
         from langchain_openrouter_gemini.testing import Reply
 
         self.heading("2. A streamed answer with Gemini's reasoning (dimmed)")
@@ -97,7 +97,7 @@ class _Tour:
         question: list[BaseMessage] = [
             HumanMessage("How many 1 m square tiles cover a 4 m x 4 m floor?")
         ]
-        message = _stream_answer(thinker, question, self.term, show_reasoning=True)
+        message = stream_answer(thinker, question, self.term, show_reasoning=True)
         if message is not None:
             self.record("reasoning, streamed", message)
 

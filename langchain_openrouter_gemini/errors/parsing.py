@@ -1,4 +1,4 @@
-"""Reading OpenRouter's error bodies: pure helpers behind `errors.py`.
+"""Reading OpenRouter's error bodies: pure helpers behind the error classes in `errors`.
 
 Nothing here raises on odd input: every body that reaches these helpers came from the
 network, so each field is checked for its type before use and anything unexpected falls

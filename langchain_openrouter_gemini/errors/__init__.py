@@ -26,8 +26,8 @@ from langchain_core.exceptions import (
     ModelTimeoutError,
 )
 
-from langchain_openrouter_gemini._error_messages import MessageContext, describe
-from langchain_openrouter_gemini._error_parsing import (
+from langchain_openrouter_gemini.errors.messages import MessageContext, describe
+from langchain_openrouter_gemini.errors.parsing import (
     ErrorDetails,
     looks_like_context_overflow,
     parse_error_body,

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from langchain_openrouter_gemini._error_parsing import ErrorDetails, one_line, redact
+from langchain_openrouter_gemini.errors.parsing import ErrorDetails, one_line, redact
 
 __all__ = ["MessageContext", "describe"]
 

@@ -1,0 +1,56 @@
+"""Streaming one answer to the terminal, and the summary line printed under it."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from langchain_core.messages import AIMessageChunk, BaseMessage
+
+from langchain_openrouter_gemini.cli.terminal import Terminal, format_summary
+
+__all__ = ["stream_answer", "summary"]
+
+
+def stream_answer(
+    model: Any, messages: list[BaseMessage], term: Terminal, *, show_reasoning: bool
+) -> AIMessageChunk | None:
+    """Stream to the terminal (reasoning dimmed), then print the summary line."""
+    started = time.perf_counter()
+    first_token: float | None = None
+    message: AIMessageChunk | None = None
+    in_reasoning = False
+    for chunk in model.stream(messages):
+        message = chunk if message is None else message + chunk
+        reasoning = chunk.additional_kwargs.get("reasoning_content")
+        if reasoning and show_reasoning:
+            first_token = first_token or time.perf_counter() - started
+            in_reasoning = True
+            term.write(reasoning, "dim")
+        if chunk.text:
+            first_token = first_token or time.perf_counter() - started
+            if in_reasoning:
+                term.write("\n\n")
+                in_reasoning = False
+            term.write(chunk.text)
+    term.line()
+    if message is not None:
+        term.line(summary(message, first_token, time.perf_counter() - started), "dim")
+    return message
+
+
+def summary(message: AIMessageChunk, first_token_s: float | None, total_s: float) -> str:
+    """The summary line for a finished answer."""
+    meta = message.response_metadata
+    usage: dict[str, Any] = dict(message.usage_metadata or {})
+    reasoning = (usage.get("output_token_details") or {}).get("reasoning")
+    return format_summary(
+        model=meta.get("model_name"),
+        provider=meta.get("provider"),
+        input_tokens=usage.get("input_tokens"),
+        output_tokens=usage.get("output_tokens"),
+        reasoning_tokens=reasoning,
+        cost=meta.get("cost"),
+        first_token_s=first_token_s,
+        total_s=total_s,
+    )
