@@ -6,6 +6,7 @@ Precedence, lowest first: model fields, `model_kwargs`, per-call keyword argumen
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -13,6 +14,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 from langchain_core.utils.function_calling import convert_to_json_schema
 from pydantic import BaseModel
 
+from langchain_openrouter_gemini.catalogue import reasoning_rules
 from langchain_openrouter_gemini.model_ids import is_gemini, normalize_model_id
 from langchain_openrouter_gemini.routing import (
     build_openrouter_body,
@@ -22,12 +24,13 @@ from langchain_openrouter_gemini.routing import (
 )
 from langchain_openrouter_gemini.schema import gemini_safe_response_format, gemini_safe_tool
 from langchain_openrouter_gemini.wire.reasoning import build_reasoning
+from langchain_openrouter_gemini.wire.reasoning_rules import apply_reasoning_rules
 from langchain_openrouter_gemini.wire.request import messages_to_wire
 
 if TYPE_CHECKING:
     from langchain_openrouter_gemini.chat_models import ChatOpenRouterGemini
 
-__all__ = ["build_request_body"]
+__all__ = ["build_request_body", "check_reasoning_settings"]
 
 _SAMPLING = (
     "temperature",
@@ -125,9 +128,11 @@ def build_request_body(
             options["plugins"] = plugins
 
     body.update(build_openrouter_body(options))
-    if chat_model.pin_provider and is_gemini(body["model"]):
-        served_by = _signature_provider(messages)
-        if served_by:
+    if chat_model.pin_provider and (served := _signature_turn(messages)):
+        served_by, served_model = served
+        # An alias or preset (`~google/gemini-pro-latest`, `@preset/x`) names no model; the
+        # reply that carried the signatures says which one served.
+        if is_gemini(body["model"]) or is_gemini(served_model):
             body["provider"] = pin_provider(body.get("provider"), served_by)
     if chat_model.cache_prompt:
         _mark_cache_breakpoint(body["messages"], messages)
@@ -136,7 +141,31 @@ def build_request_body(
     body.update(call)
     if extra_body:
         body.update(extra_body)
-    return body
+    # Checked on the final body, so a model string, the constructor, a per-call argument,
+    # `model_kwargs` and `extra_body` all meet the same rules.
+    return apply_reasoning_rules(body, body["model"], reasoning_rules(body["model"]))
+
+
+def check_reasoning_settings(chat_model: ChatOpenRouterGemini) -> None:
+    """Check the model's reasoning fields at construction, so a bad setting fails early.
+
+    Raises:
+        ValueError: The fields contradict each other, or switch reasoning off for a model
+            whose reasoning is mandatory.
+
+    """
+    reasoning = build_reasoning(
+        chat_model.reasoning,
+        effort=chat_model.reasoning_effort,
+        max_tokens=chat_model.thinking_budget,
+    )
+    if reasoning is None:
+        return
+    with warnings.catch_warnings():
+        # Effort mapping warns once per request, where the mapped value is sent.
+        warnings.simplefilter("ignore")
+        model = chat_model.model_name
+        apply_reasoning_rules({"reasoning": reasoning}, model, reasoning_rules(model))
 
 
 def _response_format(value: Any, gemini_safe: bool) -> dict[str, Any]:
@@ -153,8 +182,8 @@ def _response_format(value: Any, gemini_safe: bool) -> dict[str, Any]:
     return dict(value)
 
 
-def _signature_provider(messages: Sequence[BaseMessage]) -> str | None:
-    """The upstream that issued the thought signatures the conversation carries, if any."""
+def _signature_turn(messages: Sequence[BaseMessage]) -> tuple[str, str] | None:
+    """The upstream (and served model) that issued the conversation's thought signatures."""
     for message in reversed(messages):
         if isinstance(message, HumanMessage):
             return None  # signatures only bind within the current tool loop
@@ -163,7 +192,8 @@ def _signature_provider(messages: Sequence[BaseMessage]) -> str | None:
             and message.additional_kwargs.get("reasoning_details")
             and isinstance(provider := message.response_metadata.get("provider"), str)
         ):
-            return provider
+            served = message.response_metadata.get("model_name")
+            return provider, served if isinstance(served, str) else ""
     return None
 
 

@@ -22,7 +22,7 @@ from pydantic import Field, PrivateAttr, SecretStr, field_validator, model_valid
 from typing_extensions import Self
 
 from langchain_openrouter_gemini import _transport
-from langchain_openrouter_gemini._payload import build_request_body
+from langchain_openrouter_gemini._payload import build_request_body, check_reasoning_settings
 from langchain_openrouter_gemini._structured import structured_output_runnable
 from langchain_openrouter_gemini.model_ids import normalize_model_id
 from langchain_openrouter_gemini.routing import ProviderPreferences
@@ -182,6 +182,7 @@ class ChatOpenRouterGemini(BaseChatOpenAI):
         self.openai_api_base = self.openai_api_base.rstrip("/")
         if self.stream_usage is None:
             self.stream_usage = True  # OpenRouter always reports usage.
+        check_reasoning_settings(self)
         return self
 
     # --- LangChain identity -------------------------------------------------------------
@@ -211,9 +212,14 @@ class ChatOpenRouterGemini(BaseChatOpenAI):
         return params
 
     def _resolve_model_profile(self) -> Any:
-        from langchain_openrouter_gemini.catalogue import model_profile
+        # The catalogue; for a model it does not know, `GET /models` (once per process, and
+        # only with a key); else a generic profile. Never raises.
+        from langchain_openrouter_gemini.catalogue import resolve_profile
 
-        return model_profile(self.model_name)
+        key = self.openai_api_key.get_secret_value().strip() if self.openai_api_key else None
+        return resolve_profile(
+            self.model_name, base_url=self.openai_api_base or DEFAULT_BASE_URL, api_key=key
+        )
 
     def _use_responses_api(self, payload: dict[str, Any]) -> bool:
         # OpenRouter's Gemini support is on Chat Completions; never route elsewhere.

@@ -12,7 +12,9 @@ def normalize_model_id(model: str) -> str:
     """Return the OpenRouter id for `model`.
 
     `openrouter:google/gemini-2.5-flash` and the short `gemini-2.5-flash` both mean
-    `google/gemini-2.5-flash`; any other id passes through unchanged.
+    `google/gemini-2.5-flash`; any other id passes through unchanged, OpenRouter's aliases
+    (`~google/gemini-pro-latest`) and presets (`@preset/name`, `model@preset/name`) included:
+    OpenRouter resolves those, and the reply names the model that served.
 
     Raises:
         ValueError: The id is empty or contains whitespace.
@@ -37,5 +39,5 @@ def split_variants(model_id: str) -> tuple[str, tuple[str, ...]]:
 
 
 def is_gemini(model_id: str) -> bool:
-    """Whether the id names a Google Gemini model (thought signatures apply)."""
-    return split_variants(model_id)[0].startswith("google/gemini")
+    """Whether the id names a Google Gemini model or alias (thought signatures apply)."""
+    return split_variants(model_id)[0].removeprefix("~").startswith("google/gemini")

@@ -17,6 +17,7 @@ from typing import Any
 
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
+from langchain_openrouter_gemini.cli import models as models_command
 from langchain_openrouter_gemini.cli.answer import stream_answer
 from langchain_openrouter_gemini.cli.terminal import Terminal
 
@@ -81,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--offline", action="store_true", help="use the emulator even when a key is set"
     )
+    models_command.add_parser(commands)
     return parser
 
 
@@ -91,6 +93,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from langchain_openrouter_gemini.errors import OpenRouterError
 
     try:
+        if args.command == "models":
+            return models_command.run(args, term)
         if args.command == "demo":
             from langchain_openrouter_gemini.cli.demo import run_demo
 

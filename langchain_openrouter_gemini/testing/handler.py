@@ -86,7 +86,8 @@ class Handler(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         self.state.record(self.command, self.path, dict(self.headers.items()), b"")
         if parts.path == f"{API_ROOT}/models":
-            self._send_json(200, _models_payload())
+            wanted = parse_qs(parts.query).get("output_modalities", ["text"])[0]
+            self._send_json(200, _models_payload(wanted))
             return
         if parts.path == f"{API_ROOT}/generation":
             generation_id = parse_qs(parts.query).get("id", [""])[0]
@@ -349,11 +350,11 @@ class Handler(BaseHTTPRequestHandler):
             self._hang_up()
 
 
-def _models_payload() -> dict[str, Any]:
+def _models_payload(output_modalities: str = "text") -> dict[str, Any]:
     try:
         # Imported lazily and by name: the catalogue is optional for the emulator.
         catalogue = importlib.import_module("langchain_openrouter_gemini.catalogue")
-        payload: dict[str, Any] = catalogue.models_endpoint_payload()
+        payload: dict[str, Any] = catalogue.models_endpoint_payload(output_modalities)
     except (ImportError, AttributeError):
         return _FALLBACK_MODELS
     return payload

@@ -104,7 +104,12 @@ def test_payload_has_openrouters_models_shape() -> None:
         assert set(entry["architecture"]) >= {"input_modalities", "output_modalities", "modality"}
         assert isinstance(entry["top_provider"]["max_completion_tokens"], int)
         pricing = entry["pricing"]
-        assert all(isinstance(value, str) for value in pricing.values())
+        for key, value in pricing.items():
+            if key == "overrides":  # OpenRouter's conditional (long-context) prices
+                assert all(isinstance(o["min_prompt_tokens"], int) for o in value)
+                assert all(isinstance(o["prompt"], str) for o in value)
+            else:
+                assert isinstance(value, str), key
         assert "e" not in pricing["prompt"]  # plain decimals, as OpenRouter writes them
 
 
