@@ -48,7 +48,7 @@ _OTHER_PROVIDERS = frozenset(
         "perplexity",
     ]
 )
-_EFFORTS = ("minimal", "low", "medium", "high", "xhigh", "none")
+_EFFORTS = ("minimal", "low", "medium", "high", "xhigh", "max", "none")
 
 
 def _bool(value: str) -> bool:

@@ -20,7 +20,8 @@ __all__ = [
 
 # Only these grow across fragments; everything else identifies the entry.
 _CONCATENATED = ("text", "summary", "data")
-_EFFORTS = ("minimal", "low", "medium", "high", "xhigh", "none")
+# OpenRouter's `ReasoningEffort` values (2026: `max` joined, above `xhigh`).
+_EFFORTS = ("minimal", "low", "medium", "high", "xhigh", "max", "none")
 
 
 class ReasoningDetailsAccumulator:
