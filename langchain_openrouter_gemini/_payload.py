@@ -14,7 +14,6 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 from langchain_core.utils.function_calling import convert_to_json_schema
 from pydantic import BaseModel
 
-from langchain_openrouter_gemini.catalogue import reasoning_rules
 from langchain_openrouter_gemini.model_ids import is_gemini, normalize_model_id
 from langchain_openrouter_gemini.routing import (
     build_openrouter_body,
@@ -24,7 +23,7 @@ from langchain_openrouter_gemini.routing import (
 )
 from langchain_openrouter_gemini.schema import gemini_safe_response_format, gemini_safe_tool
 from langchain_openrouter_gemini.wire.reasoning import build_reasoning
-from langchain_openrouter_gemini.wire.reasoning_rules import apply_reasoning_rules
+from langchain_openrouter_gemini.wire.reasoning_rules import ReasoningRules, apply_reasoning_rules
 from langchain_openrouter_gemini.wire.request import messages_to_wire
 
 if TYPE_CHECKING:
@@ -143,7 +142,7 @@ def build_request_body(
         body.update(extra_body)
     # Checked on the final body, so a model string, the constructor, a per-call argument,
     # `model_kwargs` and `extra_body` all meet the same rules.
-    return apply_reasoning_rules(body, body["model"], reasoning_rules(body["model"]))
+    return apply_reasoning_rules(body, body["model"], _rules(body["model"]))
 
 
 def check_reasoning_settings(chat_model: ChatOpenRouterGemini) -> None:
@@ -165,7 +164,14 @@ def check_reasoning_settings(chat_model: ChatOpenRouterGemini) -> None:
         # Effort mapping warns once per request, where the mapped value is sent.
         warnings.simplefilter("ignore")
         model = chat_model.model_name
-        apply_reasoning_rules({"reasoning": reasoning}, model, reasoning_rules(model))
+        apply_reasoning_rules({"reasoning": reasoning}, model, _rules(model))
+
+
+def _rules(model: str) -> ReasoningRules | None:
+    # Imported on first use: the catalogue loads its data file, which `import` need not pay.
+    from langchain_openrouter_gemini.catalogue import reasoning_rules
+
+    return reasoning_rules(model)
 
 
 def _response_format(value: Any, gemini_safe: bool) -> dict[str, Any]:
