@@ -36,13 +36,17 @@ def estimate_cost(model_id: str | None, usage: Mapping[str, Any]) -> float | Non
         usage: A `usage_metadata` dict (`input_tokens`, `output_tokens`, detail dicts).
 
     Returns:
-        USD, or None when the model is unknown (or no id was given).
+        USD, or None when the model is unknown (not catalogued, and not in a `GET /models`
+        list fetched this process), or no id was given.
 
     """
     if not model_id:
         return None
+    from langchain_openrouter_gemini.catalogue.live import live_model
+
     try:
-        model = get_model(model_id)
+        # A model the catalogue lacks is priced from a `/models` list already fetched.
+        model = get_model(model_id) or live_model(model_id)
     except ValueError:
         return None
     return None if model is None else estimate_cost_for(model, usage)

@@ -258,9 +258,19 @@ def test_unknown_model_profile_comes_from_models_once_per_process(
     fetched = [r for r in emulator.requests if r.path.startswith("/other/api/v1/models")]
     assert len(fetched) == 1
     assert "authorization" in fetched[0].headers  # the key went along (the emulator masks it)
-    # Its reasoning rules now apply too.
+    # Its reasoning rules and prices now apply too.
     rules = reasoning_rules("google/gemini-9-flash")
     assert rules is not None and rules.mandatory
+    usage = {"input_tokens": 1_000_000, "output_tokens": 1_000_000}
+    assert estimate_cost("google/gemini-9-flash-20270101", usage) == pytest.approx(1.0 + 4.0)
+    with pytest.raises(ValueError, match="lowest effort it accepts is 'low'"):
+        ChatOpenRouterGemini(
+            model="google/gemini-9-flash", base_url=base_url, api_key="k", reasoning_effort="none"
+        )
+
+
+def test_unknown_models_are_unpriced_until_a_list_is_fetched() -> None:
+    assert estimate_cost("google/gemini-9-flash", {"input_tokens": 10}) is None
 
 
 def test_unknown_model_against_the_emulators_models_gets_a_generic_profile(
