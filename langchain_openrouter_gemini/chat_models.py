@@ -446,7 +446,7 @@ class ChatOpenRouterGemini(BaseChatOpenAI):
             method: `"json_schema"` (default; OpenRouter's `response_format`, made
                 Gemini-safe), `"function_calling"` (a forced tool call) or `"json_mode"`.
             include_raw: Return `{"raw", "parsed", "parsing_error"}` instead of raising on
-                a reply that does not parse.
+                a reply that does not parse or is incomplete.
             strict: Ask OpenRouter for strict schema adherence.
             tools: Extra tools the model may call instead of answering (json_schema only).
             **kwargs: Bound to the model call.
@@ -454,17 +454,17 @@ class ChatOpenRouterGemini(BaseChatOpenAI):
         Raises:
             OutputParserException: (at run time, unless `include_raw`) the reply does not
                 parse into the schema; the exception carries the raw text.
+            OpenRouterIncompleteOutputError: (at run time, unless `include_raw`; streamed
+                or not) the reply ended with `finish_reason` `length`, `content_filter` or
+                `error`, so it is a fragment; the error names the reason and `max_tokens`.
 
         """
-        if method != "json_schema":
-            return super().with_structured_output(
-                schema,  # type: ignore[arg-type]
-                method=method,
-                include_raw=include_raw,
-                strict=strict,
-                tools=list(tools) if tools is not None else None,
-                **kwargs,
-            )
         return structured_output_runnable(
-            self, schema, include_raw=include_raw, strict=strict, tools=tools, **kwargs
+            self,
+            schema,
+            method=method,
+            include_raw=include_raw,
+            strict=strict,
+            tools=tools,
+            **kwargs,
         )
