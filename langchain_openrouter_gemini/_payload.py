@@ -145,6 +145,9 @@ def build_request_body(
 
     body.update(chat_model.model_kwargs)
     body.update(call)
+    # The model's `extra_body` is sent too (the per-call one wins): the constructor's
+    # unknown-argument error points there for deliberate extra fields.
+    body.update(chat_model.extra_body or {})
     if extra_body:
         body.update(extra_body)
     return body
