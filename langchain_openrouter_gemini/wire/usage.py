@@ -76,7 +76,7 @@ def usage_to_metadata(usage: Mapping[str, Any]) -> UsageMetadata:
 
 
 def input_token_details(raw: Any, input_tokens: int) -> dict[str, int]:
-    """LangChain's `input_token_details` from `prompt_tokens_details`, adding up to at most the prompt.
+    """LangChain's `input_token_details` from `prompt_tokens_details`, never more than the prompt.
 
     OpenRouter's counts can overlap: a first cache write was reported as
     `cached_tokens: 2161` and `cache_write_tokens: 2161` out of `prompt_tokens: 2168`. The rule:

@@ -101,7 +101,9 @@ def test_max_tokens_below_one_is_refused_in_the_constructor(value: int) -> None:
 
 @pytest.mark.parametrize("value", [0, -20])
 def test_max_tokens_below_one_is_refused_per_call(fake: FakeOpenRouter, value: int) -> None:
-    _refused(fake, rf"invoke\(\.\.\., max_tokens=\.\.\.\): max_tokens={value}", "Hi", max_tokens=value)
+    _refused(
+        fake, rf"invoke\(\.\.\., max_tokens=\.\.\.\): max_tokens={value}", "Hi", max_tokens=value
+    )
 
 
 def test_max_tokens_below_one_is_refused_when_bound(fake: FakeOpenRouter) -> None:
@@ -145,7 +147,12 @@ BAD_BASE64_BLOCKS = {
     "v1 image": {"type": "image", "base64": NOT_BASE64, "mime_type": "image/png"},
     "v1 file": {"type": "file", "base64": NOT_BASE64, "mime_type": "application/pdf"},
     "v1 audio": {"type": "audio", "base64": NOT_BASE64, "mime_type": "audio/wav"},
-    "v0 image": {"type": "image", "source_type": "base64", "data": NOT_BASE64, "mime_type": "image/png"},
+    "v0 image": {
+        "type": "image",
+        "source_type": "base64",
+        "data": NOT_BASE64,
+        "mime_type": "image/png",
+    },
     "image_url data URL": {
         "type": "image_url",
         "image_url": {"url": "data:image/png;base64," + NOT_BASE64},
@@ -233,7 +240,10 @@ def test_a_mime_type_no_gemini_provider_accepts_is_refused(
     [
         ({"type": "image", "base64": b64(JPEG), "mime_type": "image/png"}, "image/jpeg"),
         ({"type": "image", "base64": b64(_wav()), "mime_type": "image/jpeg"}, "audio/wav"),
-        ({"type": "image", "base64": b64(b"plain text, no image"), "mime_type": "image/png"}, "no such"),
+        (
+            {"type": "image", "base64": b64(b"plain text, no image"), "mime_type": "image/png"},
+            "no such",
+        ),
         ({"type": "video", "base64": b64(PNG), "mime_type": "video/mp4"}, "image/png"),
         ({"type": "video", "base64": b64(_wav()), "mime_type": "video/mp4"}, "audio/wav"),
         ({"type": "audio", "base64": b64(PDF), "mime_type": "audio/wav"}, "application/pdf"),
@@ -263,7 +273,11 @@ def test_bytes_that_plainly_are_not_the_declared_type_are_refused(
         {"type": "video", "base64": b64(MP4), "mime_type": "video/mp4"},
         {"type": "audio", "base64": b64(MP4), "mime_type": "audio/mp4"},  # an .m4a is MP4 inside
         {"type": "audio", "base64": b64(_wav()), "mime_type": "audio/wav"},
-        {"type": "video", "base64": b64(b"\x00\x00\x01\xba" + bytes(60)), "mime_type": "video/mpeg"},
+        {
+            "type": "video",
+            "base64": b64(b"\x00\x00\x01\xba" + bytes(60)),
+            "mime_type": "video/mpeg",
+        },
         {"type": "image", "url": "https://example.com/chart.bmp"},  # fetched by OpenRouter
     ],
 )
@@ -319,7 +333,11 @@ def test_other_spellings_the_class_documents_are_accepted() -> None:
         timeout=30,
         base_url="https://openrouter.ai/api/v1",
     )
-    assert (model.app_url, model.app_title, model.request_timeout) == ("https://app.example", "App", 30)
+    assert (model.app_url, model.app_title, model.request_timeout) == (
+        "https://app.example",
+        "App",
+        30,
+    )
 
 
 def test_model_strings_and_configurable_models_still_work(fake: FakeOpenRouter) -> None:
