@@ -15,6 +15,7 @@ from langchain_core.outputs import ChatGeneration, LLMResult
 from langchain_core.tracers.context import register_configure_hook
 
 from langchain_openrouter_gemini.catalogue import estimate_cost
+from langchain_openrouter_gemini.wire.usage import usd
 
 __all__ = ["OpenRouterCallbackHandler", "get_openrouter_callback"]
 
@@ -112,8 +113,8 @@ class OpenRouterCallbackHandler(BaseCallbackHandler):
     def _add_message(self, message: BaseMessage, requested: str | None, run_id: UUID) -> None:
         usage: Mapping[str, Any] = getattr(message, "usage_metadata", None) or {}
         metadata = message.response_metadata or {}
-        reported = _usd(metadata.get("cost"))
-        byok = _usd(metadata.get("upstream_cost")) if metadata.get("is_byok") is True else None
+        reported = usd(metadata.get("cost"))
+        byok = usd(metadata.get("upstream_cost")) if metadata.get("is_byok") is True else None
         if reported is not None:
             self._record(run_id, usage=usage, cost=reported, estimated=False, byok=byok)
             return
@@ -170,12 +171,6 @@ class OpenRouterCallbackHandler(BaseCallbackHandler):
                 byok=byok,
                 unreported=unreported,
             )
-
-
-def _usd(value: Any) -> float | None:
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
-    return None
 
 
 _current_handler: ContextVar[OpenRouterCallbackHandler | None] = ContextVar(

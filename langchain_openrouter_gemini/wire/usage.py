@@ -7,7 +7,7 @@ from typing import Any, cast
 
 from langchain_core.messages.ai import InputTokenDetails, OutputTokenDetails, UsageMetadata
 
-__all__ = ["cost_fields", "input_token_details", "usage_to_metadata"]
+__all__ = ["cost_fields", "input_token_details", "usd", "usage_to_metadata"]
 
 
 def _int(value: Any) -> int | None:
@@ -125,18 +125,19 @@ def cost_fields(usage: Mapping[str, Any]) -> dict[str, Any]:
       is what your own provider account pays.
     - `cost_details` and `is_byok`, as sent.
     """
-    out: dict[str, Any] = {"cost": _usd(usage.get("cost"))}
+    out: dict[str, Any] = {"cost": usd(usage.get("cost"))}
     details = usage.get("cost_details")
     if isinstance(details, Mapping):
         out["cost_details"] = dict(details)
-        if (upstream := _usd(details.get("upstream_inference_cost"))) is not None:
+        if (upstream := usd(details.get("upstream_inference_cost"))) is not None:
             out["upstream_cost"] = upstream
     if isinstance(usage.get("is_byok"), bool):
         out["is_byok"] = usage["is_byok"]
     return out
 
 
-def _usd(value: Any) -> float | None:
+def usd(value: Any) -> float | None:
+    """A USD amount as a float, or None for anything that is not a number (missing, null)."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
     return None

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import base64
-import io
 import struct
-import wave
 from typing import Any
 
 import pytest
@@ -16,26 +14,16 @@ from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from langchain_openrouter_gemini import ChatOpenRouterGemini
 from langchain_openrouter_gemini._mime import BASE64_CHECK_CHARS, base64_problem
 from langchain_openrouter_gemini.model_string import init_chat_model
+from langchain_openrouter_gemini.testing import samples
 from tests.unit_tests.fake_transport import FakeOpenRouter
 
 KEY = "sk-or-v1-0123456789abcdef0123456789abcdef"
 
-PNG = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
-)
+PNG = samples.png()
+PDF = samples.pdf()
+WAV = samples.wav(0.1)
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 64
-PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 MP4 = struct.pack(">I", 24) + b"ftypisom" + b"\x00\x00\x02\x00isomiso2" + b"\x00" * 64
-
-
-def _wav() -> bytes:
-    out = io.BytesIO()
-    with wave.open(out, "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(8000)
-        w.writeframes(b"\x00\x00" * 800)
-    return out.getvalue()
 
 
 def b64(data: bytes) -> str:
@@ -239,13 +227,13 @@ def test_a_mime_type_no_gemini_provider_accepts_is_refused(
     ("block", "found"),
     [
         ({"type": "image", "base64": b64(JPEG), "mime_type": "image/png"}, "image/jpeg"),
-        ({"type": "image", "base64": b64(_wav()), "mime_type": "image/jpeg"}, "audio/wav"),
+        ({"type": "image", "base64": b64(WAV), "mime_type": "image/jpeg"}, "audio/wav"),
         (
             {"type": "image", "base64": b64(b"plain text, no image"), "mime_type": "image/png"},
             "no such",
         ),
         ({"type": "video", "base64": b64(PNG), "mime_type": "video/mp4"}, "image/png"),
-        ({"type": "video", "base64": b64(_wav()), "mime_type": "video/mp4"}, "audio/wav"),
+        ({"type": "video", "base64": b64(WAV), "mime_type": "video/mp4"}, "audio/wav"),
         ({"type": "audio", "base64": b64(PDF), "mime_type": "audio/wav"}, "application/pdf"),
         (
             {"type": "input_audio", "input_audio": {"data": b64(PNG), "format": "mp3"}},
@@ -272,7 +260,7 @@ def test_bytes_that_plainly_are_not_the_declared_type_are_refused(
         {"type": "image", "base64": b64(JPEG), "mime_type": "image/jpeg"},
         {"type": "video", "base64": b64(MP4), "mime_type": "video/mp4"},
         {"type": "audio", "base64": b64(MP4), "mime_type": "audio/mp4"},  # an .m4a is MP4 inside
-        {"type": "audio", "base64": b64(_wav()), "mime_type": "audio/wav"},
+        {"type": "audio", "base64": b64(WAV), "mime_type": "audio/wav"},
         {
             "type": "video",
             "base64": b64(b"\x00\x00\x01\xba" + bytes(60)),
