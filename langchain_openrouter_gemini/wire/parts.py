@@ -289,6 +289,7 @@ def _plain_text(
 
 def _decode_base64_text(encoded: str, where: BlockLocation) -> str:
     # Plain-text documents are small, so decoding them whole is cheap.
+    _check_base64(encoded, 0, where)
     try:
         return base64.b64decode(encoded, validate=False).decode("utf-8")
     except (binascii.Error, UnicodeDecodeError):

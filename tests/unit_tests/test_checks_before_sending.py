@@ -158,6 +158,13 @@ BAD_BASE64_BLOCKS = {
         "source": {"type": "base64", "media_type": "image/png", "data": NOT_BASE64},
     },
     "input_audio": {"type": "input_audio", "input_audio": {"data": NOT_BASE64, "format": "wav"}},
+    "v1 text-plain": {"type": "text-plain", "base64": NOT_BASE64, "mime_type": "text/plain"},
+    "v0 plain-text file": {
+        "type": "file",
+        "source_type": "base64",
+        "data": NOT_BASE64,
+        "mime_type": "text/plain",
+    },
     "padding in the middle": {"type": "image", "base64": "iVBO==Rw0KGgo", "mime_type": "image/png"},
 }
 
