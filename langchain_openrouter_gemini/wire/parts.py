@@ -466,11 +466,11 @@ def _emit(media: _Media, where: BlockLocation) -> dict[str, Any]:
         where.fail("the block has no data.", "Give it 'base64' + 'mime_type', or a 'url'.")
 
     kind = _kind_for(media.kind, mime_type)
-    if mime_type is not None and (base64_data is not None or url is not None):
+    if mime_type is not None:
         inline = base64_data if base64_data is not None else url
-        assert inline is not None
-        if base64_data is not None or inline[:5].lower() == "data:":
-            _check_media_type(kind, mime_type, inline, where)
+        if base64_data is None and inline is not None and inline[:5].lower() != "data:":
+            inline = None  # an http(s) URL: OpenRouter fetches the bytes, only the type is known
+        _check_media_type(kind, mime_type, inline, where)
     if kind == "audio":
         return _audio_part(base64_data, mime_type, where)
     if url is None:
@@ -499,8 +499,10 @@ def _check_base64(text: str, start: int, where: BlockLocation) -> None:
         )
 
 
-def _check_media_type(kind: _Kind, mime_type: str, inline: str, where: BlockLocation) -> None:
-    """Reject inline media whose type no Gemini provider takes, or whose bytes contradict it."""
+def _check_media_type(
+    kind: _Kind, mime_type: str, inline: str | None, where: BlockLocation
+) -> None:
+    """Reject media whose type no Gemini provider takes, or whose inline bytes contradict it."""
     if kind == "file":
         return
     # Audio types are checked against OpenRouter's codec names in `_audio_part`.
@@ -510,6 +512,8 @@ def _check_media_type(kind: _Kind, mime_type: str, inline: str, where: BlockLoca
             f"no Gemini provider accepts {kind} of MIME type {mime_type!r}.",
             f"Convert it to one of: {accepted}.",
         )
+    if inline is None:
+        return
     start = inline.find(",", 0, DATA_URL_HEAD_MAX) + 1 if inline[:5].lower() == "data:" else 0
     sniffed = sniff_base64_mime(inline[start : start + SNIFF_BYTES * 2])
     if bytes_contradict(mime_type, sniffed):

@@ -220,6 +220,10 @@ def test_a_foreign_character_near_the_start_is_always_found(
             {"type": "image_url", "image_url": {"url": "data:image/tiff;base64," + b64(PNG)}},
             "image/tiff",
         ),
+        (
+            {"type": "image", "url": "https://example.com/scan.tiff", "mime_type": "image/tiff"},
+            "image/tiff",
+        ),
     ],
 )
 def test_a_mime_type_no_gemini_provider_accepts_is_refused(
