@@ -12,7 +12,12 @@ from hypothesis import strategies as st
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
 from langchain_openrouter_gemini import ChatOpenRouterGemini
-from langchain_openrouter_gemini._mime import BASE64_CHECK_CHARS, base64_problem
+from langchain_openrouter_gemini._mime import (
+    BASE64_CHECK_CHARS,
+    base64_problem,
+    bytes_contradict,
+    sniff_mime,
+)
 from langchain_openrouter_gemini.model_string import init_chat_model
 from langchain_openrouter_gemini.testing import samples
 from tests.unit_tests.fake_transport import FakeOpenRouter
@@ -262,6 +267,33 @@ def test_bytes_that_plainly_are_not_the_declared_type_are_refused(
     message = _refused(fake, r"the data is declared", _user(block))
     assert found in message
     assert "mime_type" in message  # the fix
+
+
+REAL_HEADS = [
+    (PNG, "image/png"),
+    (JPEG, "image/jpeg"),
+    (b"GIF89a\x01\x00\x01\x00", "image/gif"),
+    (b"RIFF\x24\x00\x00\x00WEBPVP8 ", "image/webp"),
+    (struct.pack(">I", 24) + b"ftypheic", "image/heic"),
+    (struct.pack(">I", 24) + b"ftypmif1", "image/heif"),
+    (WAV, "audio/wav"),
+    (b"fLaC\x00\x00\x00\x22", "audio/flac"),
+    (b"OggS\x00\x02" + bytes(22) + b"\x01vorbis", "audio/ogg"),
+    (b"ID3\x04\x00\x00\x00\x00\x00\x00", "audio/mpeg"),
+    (b"\xff\xf1\x50\x80", "audio/aac"),
+    (b"FORM\x00\x00\x00\x00AIFF", "audio/aiff"),
+    (MP4, "audio/mp4"),
+    (MP4, "video/mp4"),
+    (b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01webm", "video/webm"),
+    (b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01webm", "audio/webm"),
+    (struct.pack(">I", 20) + b"ftypqt  ", "video/quicktime"),
+]
+
+
+@given(st.sampled_from(REAL_HEADS), st.binary(max_size=200))
+def test_real_files_never_contradict_their_own_type(head: tuple[bytes, str], rest: bytes) -> None:
+    data, mime = head
+    assert not bytes_contradict(mime, sniff_mime(data + rest))
 
 
 @pytest.mark.parametrize(
