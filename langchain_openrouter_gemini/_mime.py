@@ -13,9 +13,13 @@ import posixpath
 import re
 
 __all__ = [
+    "ACCEPTED_MEDIA_TYPES",
     "AUDIO_FORMATS",
+    "BASE64_CHECK_CHARS",
     "SNIFF_BYTES",
     "audio_format_for_mime",
+    "base64_problem",
+    "bytes_contradict",
     "default_filename",
     "extension_for_mime",
     "looks_like_text",
@@ -155,6 +159,64 @@ _MIME_TO_EXTENSION: dict[str, str] = {
     "application/json": ".json",
 }
 
+# Image and video MIME types at least one Gemini provider behind OpenRouter accepts inline:
+# OpenRouter's image guide lists image/png, image/jpeg, image/webp and image/gif
+# (https://openrouter.ai/docs/features/multimodal/images), its video guide video/mp4,
+# video/mpeg, video/mov and video/webm (https://openrouter.ai/docs/features/multimodal/videos);
+# Google's Gemini API adds image/heic and image/heif, and video/avi, video/x-flv, video/mpg,
+# video/wmv and video/3gpp (https://ai.google.dev/gemini-api/docs/prompting_with_media,
+# "Supported file formats"). The registered names of the same containers (video/quicktime,
+# video/x-msvideo, video/x-ms-wmv) are accepted too. Audio types are `AUDIO_FORMATS`' keys.
+ACCEPTED_MEDIA_TYPES: dict[str, frozenset[str]] = {
+    "image": frozenset(
+        {"image/png", "image/jpeg", "image/webp", "image/gif", "image/heic", "image/heif"}
+    ),
+    "video": frozenset(
+        {
+            "video/mp4",
+            "video/mpeg",
+            "video/mpg",
+            "video/mov",
+            "video/quicktime",
+            "video/webm",
+            "video/avi",
+            "video/x-msvideo",
+            "video/x-flv",
+            "video/wmv",
+            "video/x-ms-wmv",
+            "video/3gpp",
+        }
+    ),
+    "audio": frozenset(AUDIO_FORMATS),
+}
+
+# What a sniffed type says about the data's kind, when it is not simply its major type.
+# Containers that hold audio, video or both (MP4, QuickTime, 3GP, Ogg, Matroska/WebM, AVI)
+# are "av": an .m4a sniffs as MP4, an audio-only WebM as video/webm.
+_AV_CONTAINERS = frozenset(
+    {
+        "video/mp4",
+        "audio/mp4",
+        "video/quicktime",
+        "video/3gpp",
+        "video/3gpp2",
+        "audio/ogg",
+        "video/ogg",
+        "video/webm",
+        "video/x-matroska",
+        "video/x-msvideo",
+    }
+)
+_SAME_IMAGE_FORMAT = {"image/heif": "image/heic"}
+_ISOBMFF_IMAGES = frozenset({"image/heic", "image/heif", "image/avif"})
+
+BASE64_CHECK_CHARS = 4096
+"""How many characters at each end of a base64 payload `base64_problem` reads."""
+
+_BASE64_ALPHABET = frozenset(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/-_=\r\n\t "
+)
+
 _FILENAME_STEMS = {"image": "image", "audio": "audio", "video": "video"}
 
 # C0 controls other than tab, line feed, form feed and carriage return, plus DEL.
@@ -240,6 +302,73 @@ def sniff_base64_mime(data: str) -> str | None:
     except (binascii.Error, ValueError):
         return None
     return sniff_mime(head)
+
+
+def base64_problem(text: str, start: int = 0) -> str | None:
+    """Tell why `text[start:]` plainly is not base64, reading only its two ends.
+
+    At most `BASE64_CHECK_CHARS` characters at the start and 64 at the end are read, so a
+    20 MB payload is checked as fast as a small one and never decoded whole. The standard
+    and URL-safe alphabets are accepted, and so are line breaks. Data that passes may
+    still be corrupt in the middle; what fails is certainly not base64.
+
+    Args:
+        text: The string holding the payload (a data URL or bare base64).
+        start: Where the payload starts inside `text` (after a data URL's comma).
+
+    Returns:
+        A short reason ("it contains '.'", ...), or None when the data may be base64.
+
+    """
+    size = len(text) - start
+    if size <= 0:
+        return "it is empty"
+    whole = size <= BASE64_CHECK_CHARS
+    head = text[start : start + BASE64_CHECK_CHARS]
+    tail = head if whole else text[-64:]
+    for piece in (head, tail):
+        if bad := next((ch for ch in piece if ch not in _BASE64_ALPHABET), None):
+            return f"it contains {bad!r}, which is not a base64 character"
+    compact_head = "".join(head.split())
+    if not whole and "=" in compact_head:
+        return "it has '=' padding before its end"
+    end = compact_head if whole else "".join(tail.split())
+    unpadded = end.rstrip("=")
+    if "=" in unpadded or len(end) - len(unpadded) > 2:
+        return "it has '=' padding before its end"
+    if whole and (len(end) % 4 == 1 or (len(end) > len(unpadded) and len(end) % 4)):
+        return f"its length ({len(end)} characters) does not fit base64"
+    return None
+
+
+def bytes_contradict(declared: str, sniffed: str | None) -> bool:
+    """Whether data sniffed as `sniffed` plainly is not of the declared image/audio/video type.
+
+    Images must be the declared format (every format Gemini takes has a signature, so bytes
+    matching none are not an image). Audio and video only contradict their type when the
+    bytes are of another kind altogether (an image or a PDF; audio-only formats for video),
+    since one container can hold either and some audio has no signature.
+
+    Args:
+        declared: The MIME type the caller gave (normalised or not).
+        sniffed: What `sniff_mime` made of the leading bytes (None: unknown).
+
+    Returns:
+        True when the bytes cannot be what the MIME type says.
+
+    """
+    declared = normalize_mime(declared)
+    major = declared.partition("/")[0]
+    if major == "image":
+        if declared in _ISOBMFF_IMAGES:
+            # HEIF brands are many; any ISO media file may be one.
+            return sniffed is not None and sniffed not in _ISOBMFF_IMAGES | _AV_CONTAINERS
+        same = _SAME_IMAGE_FORMAT.get(declared, declared)
+        return sniffed is None or _SAME_IMAGE_FORMAT.get(sniffed, sniffed) != same
+    if major not in ("audio", "video") or sniffed is None or sniffed in _AV_CONTAINERS:
+        return False
+    sniffed_major = sniffed.partition("/")[0]
+    return sniffed_major != "audio" if major == "audio" else sniffed_major != "video"
 
 
 def looks_like_text(data: bytes) -> bool:

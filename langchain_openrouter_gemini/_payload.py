@@ -14,6 +14,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 from langchain_core.utils.function_calling import convert_to_json_schema
 from pydantic import BaseModel
 
+from langchain_openrouter_gemini._checks import check_call_value, check_messages
 from langchain_openrouter_gemini.model_ids import is_gemini, normalize_model_id
 from langchain_openrouter_gemini.routing import (
     build_openrouter_body,
@@ -75,7 +76,15 @@ def build_request_body(
     stop: list[str] | str | None = None,
     **kwargs: Any,
 ) -> dict[str, Any]:
-    """Build the JSON body for `POST /chat/completions`."""
+    """Build the JSON body for `POST /chat/completions`.
+
+    Raises:
+        ValueError: Something that cannot be right is caught here, before any request:
+            no messages, a per-call sampling value the constructor would reject, or a
+            content block OpenRouter cannot take.
+
+    """
+    check_messages(messages)
     call = dict(kwargs)
     for name in _LANGCHAIN_ONLY:
         call.pop(name, None)
@@ -90,7 +99,10 @@ def build_request_body(
         body["stream"] = True
 
     for name in _SAMPLING:
-        value = call.pop(name) if name in call else getattr(chat_model, name, None)
+        if name in call:
+            value = check_call_value(type(chat_model), name, call.pop(name))
+        else:
+            value = getattr(chat_model, name, None)
         if value is not None:
             body[name] = value
     stop_value = stop if stop is not None else chat_model.stop
@@ -111,15 +123,14 @@ def build_request_body(
     options = merge_options(model_options, call_options)
     options["reasoning"] = reasoning
 
+    rewrite = chat_model.gemini_safe_schemas and _may_reach_gemini(body["model"], options)
     if tools := call.pop("tools", None):
-        body["tools"] = [
-            gemini_safe_tool(t) if chat_model.gemini_safe_schemas else t for t in tools
-        ]
+        body["tools"] = [gemini_safe_tool(t) if rewrite else t for t in tools]
     for name in ("tool_choice", "parallel_tool_calls"):
         if (value := call.pop(name, None)) is not None:
             body[name] = value
     if (response_format := call.pop("response_format", None)) is not None:
-        body["response_format"] = _response_format(response_format, chat_model.gemini_safe_schemas)
+        body["response_format"] = _response_format(response_format, rewrite)
         if chat_model.response_healing:
             plugins = list(options.get("plugins") or [])
             if not any(p.get("id") == "response-healing" for p in plugins):
@@ -138,6 +149,9 @@ def build_request_body(
 
     body.update(chat_model.model_kwargs)
     body.update(call)
+    # The model's `extra_body` is sent too (the per-call one wins): the constructor's
+    # unknown-argument error points there for deliberate extra fields.
+    body.update(chat_model.extra_body or {})
     if extra_body:
         body.update(extra_body)
     # Checked on the final body, so a model string, the constructor, a per-call argument,
@@ -174,6 +188,18 @@ def _rules(model: str) -> ReasoningRules | None:
     return reasoning_rules(model)
 
 
+def _may_reach_gemini(model: str, options: Mapping[str, Any]) -> bool:
+    """Whether a Gemini model may serve the request: the model or any `models` fallback.
+
+    The Gemini-safe rewrite only narrows a schema to keywords every vendor understands, so
+    it is harmless for a fallback from another vendor; the unrewritten schema is not
+    harmless for Gemini, which answers unknown keywords with a 400.
+    """
+    fallbacks = options.get("models")
+    candidates = [model, *(fallbacks if isinstance(fallbacks, list) else [])]
+    return any(isinstance(m, str) and is_gemini(normalize_model_id(m)) for m in candidates)
+
+
 def _response_format(value: Any, gemini_safe: bool) -> dict[str, Any]:
     if isinstance(value, type) and issubclass(value, BaseModel):
         value = {
@@ -197,10 +223,18 @@ def _signature_turn(messages: Sequence[BaseMessage]) -> tuple[str, str] | None:
             isinstance(message, AIMessage)
             and message.additional_kwargs.get("reasoning_details")
             and isinstance(provider := message.response_metadata.get("provider"), str)
+            and _served_by_gemini(message)
         ):
             served = message.response_metadata.get("model_name")
             return provider, served if isinstance(served, str) else ""
     return None
+
+
+def _served_by_gemini(message: AIMessage) -> bool:
+    # A `models` fallback may have answered with another vendor's model; its provider
+    # cannot serve Gemini, so pinning to it would fail the next turn.
+    served = message.response_metadata.get("model_name")
+    return not isinstance(served, str) or is_gemini(served)
 
 
 def _mark_cache_breakpoint(wire: list[dict[str, Any]], messages: Sequence[BaseMessage]) -> None:

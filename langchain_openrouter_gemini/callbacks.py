@@ -15,6 +15,7 @@ from langchain_core.outputs import ChatGeneration, LLMResult
 from langchain_core.tracers.context import register_configure_hook
 
 from langchain_openrouter_gemini.catalogue import estimate_cost
+from langchain_openrouter_gemini.wire.usage import usd
 
 __all__ = ["OpenRouterCallbackHandler", "get_openrouter_callback"]
 
@@ -22,10 +23,13 @@ __all__ = ["OpenRouterCallbackHandler", "get_openrouter_callback"]
 class OpenRouterCallbackHandler(BaseCallbackHandler):
     """Totals tokens, requests and USD cost of every chat-model run it sees.
 
-    Cost is OpenRouter's own `response_metadata["cost"]`; a reply without one is priced from
-    the catalogue (`estimate_cost`) and `cost_is_estimated` becomes True. Replies that are
-    neither reported nor in the catalogue count in `unpriced_requests`. Safe to share across
-    threads and asyncio tasks; each run is counted once even if the handler is attached twice.
+    `total_cost` is what OpenRouter billed (`response_metadata["cost"]`). A reply without a
+    cost is never counted as free: it counts in `unreported_cost_requests`, is priced from
+    the catalogue (`estimate_cost`) and sets `cost_is_estimated`; one the catalogue cannot
+    price either counts in `unpriced_requests`. BYOK replies (`is_byok`) are billed by
+    OpenRouter at (nearly) nothing; what your own provider account pays for them, the
+    reported upstream cost, is totalled apart in `byok_cost`. Safe to share across threads
+    and asyncio tasks; each run is counted once even if the handler is attached twice.
     """
 
     # Called in the event loop for async runs: the work is tiny and guarded by a lock.
@@ -46,13 +50,18 @@ class OpenRouterCallbackHandler(BaseCallbackHandler):
         self.total_cost = 0.0
         self.successful_requests = 0
         self.unpriced_requests = 0
+        self.unreported_cost_requests = 0
         self.cost_is_estimated = False
+        self.byok_cost = 0.0
+        self.byok_requests = 0
 
     def __repr__(self) -> str:
         """A one-line human summary."""
         cost = f"${self.total_cost:.6f}" + (" (estimated)" if self.cost_is_estimated else "")
         if self.unpriced_requests:
             cost += f", {self.unpriced_requests} request(s) unpriced"
+        if self.byok_requests:
+            cost += f", BYOK upstream ${self.byok_cost:.6f} ({self.byok_requests} request(s))"
         return (
             f"OpenRouter usage: {self.successful_requests} request(s), "
             f"{self.total_tokens} tokens (prompt {self.prompt_tokens}, "
@@ -99,21 +108,36 @@ class OpenRouterCallbackHandler(BaseCallbackHandler):
                     self._add_message(generation.message, requested, run_id)
                     # One request per run: its other generations (if any) share the usage.
                     return
-        self._record(run_id, usage={}, cost=None, estimated=False)
+        self._record(run_id, usage={}, cost=None, estimated=False, unreported=True)
 
     def _add_message(self, message: BaseMessage, requested: str | None, run_id: UUID) -> None:
         usage: Mapping[str, Any] = getattr(message, "usage_metadata", None) or {}
         metadata = message.response_metadata or {}
-        reported = metadata.get("cost")
-        if isinstance(reported, (int, float)) and not isinstance(reported, bool):
-            self._record(run_id, usage=usage, cost=float(reported), estimated=False)
+        reported = usd(metadata.get("cost"))
+        byok = usd(metadata.get("upstream_cost")) if metadata.get("is_byok") is True else None
+        if reported is not None:
+            self._record(run_id, usage=usage, cost=reported, estimated=False, byok=byok)
             return
         model = metadata.get("model_name") or metadata.get("model") or requested
         estimate = estimate_cost(model if isinstance(model, str) else None, usage)
-        self._record(run_id, usage=usage, cost=estimate, estimated=estimate is not None)
+        self._record(
+            run_id,
+            usage=usage,
+            cost=estimate,
+            estimated=estimate is not None,
+            byok=byok,
+            unreported=True,
+        )
 
     def _record(
-        self, run_id: UUID, *, usage: Mapping[str, Any], cost: float | None, estimated: bool
+        self,
+        run_id: UUID,
+        *,
+        usage: Mapping[str, Any],
+        cost: float | None,
+        estimated: bool,
+        byok: float | None = None,
+        unreported: bool = False,
     ) -> None:
         input_details = usage.get("input_token_details") or {}
         output_details = usage.get("output_token_details") or {}
@@ -134,8 +158,19 @@ class OpenRouterCallbackHandler(BaseCallbackHandler):
             else:
                 self.total_cost += cost
                 self.cost_is_estimated = self.cost_is_estimated or estimated
+            self.unreported_cost_requests += unreported
+            if byok is not None:
+                self.byok_cost += byok
+                self.byok_requests += 1
         if self._parent is not None:
-            self._parent._record(run_id, usage=usage, cost=cost, estimated=estimated)
+            self._parent._record(
+                run_id,
+                usage=usage,
+                cost=cost,
+                estimated=estimated,
+                byok=byok,
+                unreported=unreported,
+            )
 
 
 _current_handler: ContextVar[OpenRouterCallbackHandler | None] = ContextVar(

@@ -18,10 +18,11 @@ from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from langchain_core.runnables import Runnable
 from langchain_core.utils import from_env, secret_from_env
 from langchain_openai.chat_models.base import BaseChatOpenAI
-from pydantic import Field, PrivateAttr, SecretStr, field_validator, model_validator
+from pydantic import ConfigDict, Field, PrivateAttr, SecretStr, field_validator, model_validator
 from typing_extensions import Self
 
 from langchain_openrouter_gemini import _transport
+from langchain_openrouter_gemini._checks import check_known_arguments, check_max_tokens
 from langchain_openrouter_gemini._payload import build_request_body, check_reasoning_settings
 from langchain_openrouter_gemini._structured import structured_output_runnable
 from langchain_openrouter_gemini.model_ids import normalize_model_id
@@ -61,6 +62,9 @@ class ChatOpenRouterGemini(BaseChatOpenAI):
     OpenRouter's Chat Completions endpoint.
 
     """
+
+    # A constructor error must not quote its input: that would print the API key.
+    model_config = ConfigDict(hide_input_in_errors=True)
 
     model_name: str = Field(default=DEFAULT_MODEL, alias="model")
     """OpenRouter model id, e.g. `google/gemini-2.5-flash` or `google/gemini-2.5-pro:nitro`."""
@@ -146,11 +150,24 @@ class ChatOpenRouterGemini(BaseChatOpenAI):
     pin_provider: bool = True
     """In a tool loop, stay on the provider that issued the thought signatures."""
     gemini_safe_schemas: bool = True
-    """Rewrite tool and response schemas into the JSON Schema subset Gemini accepts."""
+    """Rewrite tool and response schemas into the JSON Schema subset Gemini accepts.
+
+    Only when a Gemini model may serve the request (the model, or one of `models`); other
+    vendors' models get the schemas exactly as given.
+    """
     response_healing: bool = False
     """Turn on OpenRouter's `response-healing` plugin for structured output."""
 
     _clients: dict[str, Any] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _reject_unknown_arguments(cls, values: Any) -> Any:
+        # Runs before BaseChatOpenAI's `build_extra`, which would only warn and send the
+        # misspelt name in the body, where OpenRouter ignores it.
+        if isinstance(values, dict):
+            check_known_arguments(cls, values, also=_RENAMED)
+        return values
 
     @model_validator(mode="before")
     @classmethod
@@ -167,6 +184,12 @@ class ChatOpenRouterGemini(BaseChatOpenAI):
     @classmethod
     def _normalize_model(cls, value: str) -> str:
         return normalize_model_id(value)
+
+    @field_validator("max_tokens")
+    @classmethod
+    def _positive_max_tokens(cls, value: int | None) -> int | None:
+        check_max_tokens(value, source=f"{cls.__name__}(max_tokens=...)")
+        return value
 
     @model_validator(mode="after")
     def validate_environment(self) -> Self:
@@ -429,7 +452,7 @@ class ChatOpenRouterGemini(BaseChatOpenAI):
             method: `"json_schema"` (default; OpenRouter's `response_format`, made
                 Gemini-safe), `"function_calling"` (a forced tool call) or `"json_mode"`.
             include_raw: Return `{"raw", "parsed", "parsing_error"}` instead of raising on
-                a reply that does not parse.
+                a reply that does not parse or is incomplete.
             strict: Ask OpenRouter for strict schema adherence.
             tools: Extra tools the model may call instead of answering (json_schema only).
             **kwargs: Bound to the model call.
@@ -437,17 +460,17 @@ class ChatOpenRouterGemini(BaseChatOpenAI):
         Raises:
             OutputParserException: (at run time, unless `include_raw`) the reply does not
                 parse into the schema; the exception carries the raw text.
+            OpenRouterIncompleteOutputError: (at run time, unless `include_raw`; streamed
+                or not) the reply ended with `finish_reason` `length`, `content_filter` or
+                `error`, so it is a fragment; the error names the reason and `max_tokens`.
 
         """
-        if method != "json_schema":
-            return super().with_structured_output(
-                schema,  # type: ignore[arg-type]
-                method=method,
-                include_raw=include_raw,
-                strict=strict,
-                tools=list(tools) if tools is not None else None,
-                **kwargs,
-            )
         return structured_output_runnable(
-            self, schema, include_raw=include_raw, strict=strict, tools=tools, **kwargs
+            self,
+            schema,
+            method=method,
+            include_raw=include_raw,
+            strict=strict,
+            tools=tools,
+            **kwargs,
         )

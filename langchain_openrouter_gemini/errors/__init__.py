@@ -26,6 +26,7 @@ from langchain_core.exceptions import (
     ModelTimeoutError,
 )
 
+from langchain_openrouter_gemini.errors.incomplete import OpenRouterIncompleteOutputError
 from langchain_openrouter_gemini.errors.messages import MessageContext, describe
 from langchain_openrouter_gemini.errors.parsing import (
     ErrorDetails,
@@ -43,6 +44,7 @@ __all__ = [
     "OpenRouterConnectionError",
     "OpenRouterContextLengthError",
     "OpenRouterError",
+    "OpenRouterIncompleteOutputError",
     "OpenRouterInsufficientCreditsError",
     "OpenRouterMalformedResponseError",
     "OpenRouterModelNotFoundError",

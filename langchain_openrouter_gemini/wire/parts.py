@@ -21,14 +21,23 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from langchain_openrouter_gemini._mime import (
+    ACCEPTED_MEDIA_TYPES,
     AUDIO_FORMATS,
+    SNIFF_BYTES,
     audio_format_for_mime,
+    base64_problem,
+    bytes_contradict,
     default_filename,
     extension_for_mime,
     normalize_mime,
     sniff_base64_mime,
 )
-from langchain_openrouter_gemini.wire._blocks import BlockLocation, is_url, parse_data_url
+from langchain_openrouter_gemini.wire._blocks import (
+    DATA_URL_HEAD_MAX,
+    BlockLocation,
+    is_url,
+    parse_data_url,
+)
 from langchain_openrouter_gemini.wire.outputs import annotations_to_citations, images_to_blocks
 
 __all__ = [
@@ -280,6 +289,7 @@ def _plain_text(
 
 def _decode_base64_text(encoded: str, where: BlockLocation) -> str:
     # Plain-text documents are small, so decoding them whole is cheap.
+    _check_base64(encoded, 0, where)
     try:
         return base64.b64decode(encoded, validate=False).decode("utf-8")
     except (binascii.Error, UnicodeDecodeError):
@@ -438,10 +448,13 @@ def _emit(media: _Media, where: BlockLocation) -> dict[str, Any]:
         if url.lower().startswith("data:"):
             data_mime, start = parse_data_url(url, where)
             mime_type = data_mime
+            _check_base64(url, start, where)
             if media.kind == "audio" or data_mime.startswith("audio/"):
                 base64_data, url = url[start:], None
         elif not is_url(url):
             where.fail_bad_url(url, media.kind)
+    elif base64_data is not None:
+        _check_base64(base64_data, 0, where)
     if base64_data is not None and mime_type is None:
         mime_type = sniff_base64_mime(base64_data)
         if mime_type is None:
@@ -453,6 +466,11 @@ def _emit(media: _Media, where: BlockLocation) -> dict[str, Any]:
         where.fail("the block has no data.", "Give it 'base64' + 'mime_type', or a 'url'.")
 
     kind = _kind_for(media.kind, mime_type)
+    if mime_type is not None:
+        inline = base64_data if base64_data is not None else url
+        if base64_data is None and inline is not None and inline[:5].lower() != "data:":
+            inline = None  # an http(s) URL: OpenRouter fetches the bytes, only the type is known
+        _check_media_type(kind, mime_type, inline, where)
     if kind == "audio":
         return _audio_part(base64_data, mime_type, where)
     if url is None:
@@ -469,6 +487,42 @@ def _emit(media: _Media, where: BlockLocation) -> dict[str, Any]:
         "type": "file",
         "file": {"filename": _resolve_filename(media, url, mime_type), "file_data": url},
     }
+
+
+def _check_base64(text: str, start: int, where: BlockLocation) -> None:
+    if (problem := base64_problem(text, start)) is not None:
+        where.fail(
+            f"the base64 data is not base64: {problem}.",
+            "Pass the file's bytes base64-encoded (base64.b64encode(data).decode()), or build "
+            "the block with `langchain_openrouter_gemini.content` (image(), audio(), video(), "
+            "pdf()) from a path or bytes.",
+        )
+
+
+def _check_media_type(
+    kind: _Kind, mime_type: str, inline: str | None, where: BlockLocation
+) -> None:
+    """Reject media whose type no Gemini provider takes, or whose inline bytes contradict it."""
+    if kind == "file":
+        return
+    # Audio types are checked against OpenRouter's codec names in `_audio_part`.
+    if kind != "audio" and mime_type not in ACCEPTED_MEDIA_TYPES[kind]:
+        accepted = ", ".join(sorted(ACCEPTED_MEDIA_TYPES[kind]))
+        where.fail(
+            f"no Gemini provider accepts {kind} of MIME type {mime_type!r}.",
+            f"Convert it to one of: {accepted}.",
+        )
+    if inline is None:
+        return
+    start = inline.find(",", 0, DATA_URL_HEAD_MAX) + 1 if inline[:5].lower() == "data:" else 0
+    sniffed = sniff_base64_mime(inline[start : start + SNIFF_BYTES * 2])
+    if bytes_contradict(mime_type, sniffed):
+        found = f"the bytes are {sniffed}" if sniffed else "the bytes match no such format"
+        where.fail(
+            f"the data is declared {mime_type!r}, but {found}.",
+            "Set 'mime_type' to what the data really is (or leave it out: it is then "
+            "detected from the bytes).",
+        )
 
 
 def _kind_for(block_kind: _Kind, mime_type: str | None) -> _Kind:
@@ -508,6 +562,7 @@ def _openai_input_audio(block: Mapping[str, Any], where: BlockLocation) -> dict[
         audio_format = audio_format or audio_format_for_mime(mime_type)
     elif is_url(data):
         where.fail("audio given as a URL.", AUDIO_URL_FIX)
+    _check_base64(data, 0, where)
     if isinstance(audio_format, str) and "/" in audio_format:
         audio_format = audio_format_for_mime(audio_format)  # a MIME type where a codec belongs
     if not audio_format:
@@ -518,6 +573,7 @@ def _openai_input_audio(block: Mapping[str, Any], where: BlockLocation) -> dict[
             "the audio has no usable 'format' and its bytes match no known audio format.",
             f"Set 'format' to one of: {', '.join(sorted(_AUDIO_FORMAT_NAMES))}.",
         )
+    _check_media_type("audio", "audio/" + audio_format.lower(), data, where)
     return {"type": "input_audio", "input_audio": {"data": data, "format": audio_format.lower()}}
 
 

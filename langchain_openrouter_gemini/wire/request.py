@@ -55,6 +55,13 @@ def message_to_wire(message: BaseMessage, index: int) -> dict[str, Any]:
     elif isinstance(message, AIMessage):
         wire = _assistant(message, index)
     elif isinstance(message, ToolMessage):
+        if not isinstance(message.tool_call_id, str) or not message.tool_call_id.strip():
+            msg = (
+                f"Message {index} is a ToolMessage with an empty tool_call_id, so the model "
+                "cannot tell which call it answers. Set tool_call_id to the id of the tool "
+                "call in the AIMessage before it (ToolMessage(..., tool_call_id=call['id']))."
+            )
+            raise ValueError(msg)
         return {
             "role": "tool",
             "tool_call_id": message.tool_call_id,

@@ -33,6 +33,7 @@ _REPLY_FIELDS = (
     ("provider", "provider"),
     ("created", "created"),
     ("system_fingerprint", "system_fingerprint"),
+    ("service_tier", "service_tier"),
 )
 
 
