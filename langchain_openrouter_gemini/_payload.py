@@ -232,9 +232,10 @@ def _signature_turn(messages: Sequence[BaseMessage]) -> tuple[str, str] | None:
 
 def _served_by_gemini(message: AIMessage) -> bool:
     # A `models` fallback may have answered with another vendor's model; its provider
-    # cannot serve Gemini, so pinning to it would fail the next turn.
+    # cannot serve Gemini, so pinning to it would fail the next turn. A reply that names
+    # no model says nothing either way, and pinning is the safe side for a Gemini loop.
     served = message.response_metadata.get("model_name")
-    return not isinstance(served, str) or is_gemini(served)
+    return not isinstance(served, str) or not served or is_gemini(served)
 
 
 def _mark_cache_breakpoint(wire: list[dict[str, Any]], messages: Sequence[BaseMessage]) -> None:
