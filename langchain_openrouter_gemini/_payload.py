@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 from langchain_core.utils.function_calling import convert_to_json_schema
 from pydantic import BaseModel
 
+from langchain_openrouter_gemini.caching import mark_cache_breakpoint
 from langchain_openrouter_gemini.model_ids import is_gemini, normalize_model_id
 from langchain_openrouter_gemini.routing import (
     build_openrouter_body,
@@ -21,6 +22,7 @@ from langchain_openrouter_gemini.routing import (
     response_healing_plugin,
 )
 from langchain_openrouter_gemini.schema import gemini_safe_response_format, gemini_safe_tool
+from langchain_openrouter_gemini.server_tools import add_server_tool, server_tool_choice
 from langchain_openrouter_gemini.wire.reasoning import build_reasoning
 from langchain_openrouter_gemini.wire.request import messages_to_wire
 
@@ -113,9 +115,10 @@ def build_request_body(
         body["tools"] = [
             gemini_safe_tool(t) if chat_model.gemini_safe_schemas else t for t in tools
         ]
-    for name in ("tool_choice", "parallel_tool_calls"):
-        if (value := call.pop(name, None)) is not None:
-            body[name] = value
+    if (tool_choice := call.pop("tool_choice", None)) is not None:
+        body["tool_choice"] = server_tool_choice(tool_choice)
+    if (parallel := call.pop("parallel_tool_calls", None)) is not None:
+        body["parallel_tool_calls"] = parallel
     if (response_format := call.pop("response_format", None)) is not None:
         body["response_format"] = _response_format(response_format, chat_model.gemini_safe_schemas)
         if chat_model.response_healing:
@@ -124,13 +127,18 @@ def build_request_body(
                 plugins.append(response_healing_plugin())
             options["plugins"] = plugins
 
-    body.update(build_openrouter_body(options))
+    openrouter = build_openrouter_body(options)
+    for server_tool in openrouter.pop("tools", ()):
+        body["tools"] = add_server_tool(body.get("tools", []), server_tool)
+    body.update(openrouter)
     if chat_model.pin_provider and is_gemini(body["model"]):
         served_by = _signature_provider(messages)
         if served_by:
             body["provider"] = pin_provider(body.get("provider"), served_by)
     if chat_model.cache_prompt:
-        _mark_cache_breakpoint(body["messages"], messages)
+        mark_cache_breakpoint(
+            body["messages"], messages, model=body["model"], ttl=chat_model.cache_ttl
+        )
 
     body.update(chat_model.model_kwargs)
     body.update(call)
@@ -165,24 +173,3 @@ def _signature_provider(messages: Sequence[BaseMessage]) -> str | None:
         ):
             return provider
     return None
-
-
-def _mark_cache_breakpoint(wire: list[dict[str, Any]], messages: Sequence[BaseMessage]) -> None:
-    """Mark the system prompt (else the first user turn) as Gemini's cache breakpoint."""
-    targets = [i for i, m in enumerate(messages) if isinstance(m, SystemMessage)]
-    if not targets:
-        targets = [i for i, m in enumerate(messages) if isinstance(m, HumanMessage)][:1]
-    if not targets:
-        return
-    entry = wire[targets[-1]]
-    content = entry.get("content")
-    if isinstance(content, str):
-        entry["content"] = [
-            {"type": "text", "text": content, "cache_control": {"type": "ephemeral"}}
-        ]
-        return
-    if isinstance(content, list):
-        texts = [part for part in content if isinstance(part, dict) and part.get("type") == "text"]
-        # Explicit breakpoints set by the user are kept as given.
-        if texts and not any("cache_control" in part for part in content if isinstance(part, dict)):
-            texts[-1]["cache_control"] = {"type": "ephemeral"}

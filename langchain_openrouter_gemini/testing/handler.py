@@ -10,6 +10,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
+from langchain_openrouter_gemini.testing import server_tools
 from langchain_openrouter_gemini.testing.echo import echo_reply
 from langchain_openrouter_gemini.testing.faults import Fault
 from langchain_openrouter_gemini.testing.render import (
@@ -144,13 +145,13 @@ class Handler(BaseHTTPRequestHandler):
         if isinstance(item, Fault):
             self._serve_fault(item, body, streaming)
         else:
-            self._serve(item or echo_reply(body), body, streaming, None)
+            self._serve(item or server_tools.answer(body), body, streaming, None)
 
     # Replies
 
     def _render(self, reply: Reply, body: dict[str, Any], streaming: bool) -> Rendered:
-        rendered = materialize(reply, body, self.state.book)
-        self.state.remember_generation(rendered, streaming)
+        rendered = server_tools.count_searches(materialize(reply, body, self.state.book), body)
+        self.state.remember_generation(rendered, streaming, body)
         return rendered
 
     def _serve(
