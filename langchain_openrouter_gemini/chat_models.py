@@ -26,7 +26,14 @@ from typing_extensions import Self
 from langchain_openrouter_gemini import _transport
 from langchain_openrouter_gemini._payload import build_request_body
 from langchain_openrouter_gemini._structured import structured_output_runnable
+from langchain_openrouter_gemini.account import KeyInfo, afetch_key_info, fetch_key_info
 from langchain_openrouter_gemini.caching import CacheTTL
+from langchain_openrouter_gemini.generations import (
+    DEFAULT_WAIT,
+    Generation,
+    afetch_generation,
+    fetch_generation,
+)
 from langchain_openrouter_gemini.model_ids import normalize_model_id
 from langchain_openrouter_gemini.routing import ProviderPreferences
 from langchain_openrouter_gemini.server_tools import server_tool_choice, split_server_tools
@@ -394,6 +401,41 @@ class ChatOpenRouterGemini(BaseChatOpenAI):
                     yield chunk
             if (chunk := parser.finish()) is not None:
                 yield chunk
+
+    # --- Cost and account -----------------------------------------------------------------
+
+    def get_generation(
+        self, generation: str | BaseMessage, *, wait: float = DEFAULT_WAIT
+    ) -> Generation:
+        """OpenRouter's record of one generation: exact cost, cache discount, tokens, latency.
+
+        Args:
+            generation: A reply of this model (its `response_metadata["id"]` is used) or a
+                `gen-...` id.
+            wait: Seconds to keep retrying while OpenRouter has not recorded the generation
+                yet (it takes a moment after the reply ends); `0` raises at the first 404.
+
+        Raises:
+            OpenRouterGenerationNotFoundError: Still unknown after `wait` seconds.
+            ValueError: `generation` names no generation id.
+
+        """
+        return fetch_generation(self._sync_client(), self._timeout(), generation, wait=wait)
+
+    async def aget_generation(
+        self, generation: str | BaseMessage, *, wait: float = DEFAULT_WAIT
+    ) -> Generation:
+        """Async `get_generation`."""
+        client = self._async_client()
+        return await afetch_generation(client, self._timeout(), generation, wait=wait)
+
+    def get_key_info(self) -> KeyInfo:
+        """The API key's spending limit, what is left of it, and its usage (`GET /key`)."""
+        return fetch_key_info(self._sync_client(), self._timeout())
+
+    async def aget_key_info(self) -> KeyInfo:
+        """Async `get_key_info`."""
+        return await afetch_key_info(self._async_client(), self._timeout())
 
     # --- Token estimates ------------------------------------------------------------------
 

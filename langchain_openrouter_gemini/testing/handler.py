@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 from langchain_openrouter_gemini.testing import server_tools
 from langchain_openrouter_gemini.testing.echo import echo_reply
 from langchain_openrouter_gemini.testing.faults import Fault
+from langchain_openrouter_gemini.testing.keys import key_reply
 from langchain_openrouter_gemini.testing.render import (
     Rendered,
     completion_body,
@@ -68,7 +69,7 @@ class Handler(BaseHTTPRequestHandler):
         """Stay quiet: no per-request lines on stderr."""
 
     def do_GET(self) -> None:
-        """Serve `/models`, `/generation`, and files added with `add_file`."""
+        """Serve `/models`, `/generation`, `/key`, and files added with `add_file`."""
         self._guard(self._get)
 
     def do_POST(self) -> None:
@@ -88,6 +89,9 @@ class Handler(BaseHTTPRequestHandler):
         self.state.record(self.command, self.path, dict(self.headers.items()), b"")
         if parts.path == f"{API_ROOT}/models":
             self._send_json(200, _models_payload())
+            return
+        if parts.path == f"{API_ROOT}/key":
+            self._send_json(*key_reply(self.headers.get("Authorization", ""), self.state.spent()))
             return
         if parts.path == f"{API_ROOT}/generation":
             generation_id = parse_qs(parts.query).get("id", [""])[0]

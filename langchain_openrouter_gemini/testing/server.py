@@ -177,6 +177,16 @@ class EmulatorState:
         with self._lock:
             self._generations[rendered.id] = record
 
+    def spent(self) -> float:
+        """USD the served replies have cost so far (for `GET /key`).
+
+        Returns:
+            The sum of their `total_cost`.
+
+        """
+        with self._lock:
+            return sum(float(r.get("total_cost") or 0.0) for r in self._generations.values())
+
     def generation(self, generation_id: str) -> dict[str, Any] | None:
         """The `/generation` record for an id.
 
