@@ -17,6 +17,7 @@ from typing import Any
 
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
+from langchain_openrouter_gemini.cli import credits
 from langchain_openrouter_gemini.cli.answer import stream_answer
 from langchain_openrouter_gemini.cli.terminal import Terminal
 
@@ -31,6 +32,7 @@ examples:
   openrouter-gemini chat "hi" --model "openrouter:gemini-2.5-pro?temperature=0"
   openrouter-gemini chat "hi" --offline        # against the bundled emulator, no key needed
   openrouter-gemini demo                       # the tour; offline unless OPENROUTER_API_KEY is set
+  openrouter-gemini credits                    # your key's spending limit, usage and what is left
 
 environment:
   OPENROUTER_API_KEY   your key (sk-or-...); required for live calls
@@ -81,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--offline", action="store_true", help="use the emulator even when a key is set"
     )
+    credits.add_parser(commands)
     return parser
 
 
@@ -91,6 +94,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from langchain_openrouter_gemini.errors import OpenRouterError
 
     try:
+        if args.command == "credits":
+            return credits.run(args, term)
         if args.command == "demo":
             from langchain_openrouter_gemini.cli.demo import run_demo
 
