@@ -1,6 +1,6 @@
 """The emulator's side of OpenRouter's web search server tool (`openrouter:web_search`).
 
-A request that offers the tool and gets a text answer is answered as if one search ran: the
+A request that offers the tool and gets a text answer (always, when `tool_choice` forces it) is answered as if one search ran: the
 echo answer cites one made-up result with a `url_citation`, and the usage counts the search in
 `server_tool_use_details` and bills it. Scripted replies are left as they are, except that a
 scripted reply carrying citations also counts as one search.
@@ -41,8 +41,14 @@ def web_search_parameters(body: Mapping[str, Any]) -> Mapping[str, Any] | None:
 
 
 def answer(body: Mapping[str, Any]) -> Reply:
-    """The unscripted reply: the echo answer, citing one search result when it could search."""
-    reply = echo_reply(body)
+    """The unscripted reply: the echo answer, citing one search result when it could search.
+
+    A `tool_choice` that forces the search answers with text even when function tools are
+    offered too.
+    """
+    choice = body.get("tool_choice")
+    forced = isinstance(choice, Mapping) and choice.get("type") == WEB_SEARCH
+    reply = echo_reply({k: v for k, v in body.items() if k != "tools"} if forced else body)
     if web_search_parameters(body) is None or reply.calls or not reply.content:
         return reply
     text = reply.content
