@@ -1,8 +1,8 @@
 """The emulator's side of OpenRouter's web search server tool (`openrouter:web_search`).
 
-A request that offers the tool and gets a text answer (always, when `tool_choice` forces it) is answered as if one search ran: the
-echo answer cites one made-up result with a `url_citation`, and the usage counts the search in
-`server_tool_use_details` and bills it. Scripted replies are left as they are, except that a
+A request that offers the tool and gets a text answer (always, when `tool_choice` forces it)
+is answered as if one search ran: the echo answer cites one made-up result with a
+`url_citation`, and the usage counts the search in `server_tool_use_details` and bills it. Scripted replies are left as they are, except that a
 scripted reply carrying citations also counts as one search.
 """
 

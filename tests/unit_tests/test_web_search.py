@@ -64,9 +64,7 @@ def test_web_search_is_added_after_bound_function_tools(
     openrouter_emulator: OpenRouterEmulator,
 ) -> None:
     openrouter_emulator.enqueue(Reply.text("It is 4 °C."))
-    bound = model(openrouter_emulator, web_search=True).bind_tools(
-        [get_weather], tool_choice="any"
-    )
+    bound = model(openrouter_emulator, web_search=True).bind_tools([get_weather], tool_choice="any")
     bound.invoke("Weather in Oslo?")
     body = openrouter_emulator.requests[-1].body
     assert [t["type"] for t in body["tools"]] == ["function", "openrouter:web_search"]
