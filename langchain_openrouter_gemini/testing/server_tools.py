@@ -2,8 +2,9 @@
 
 A request that offers the tool and gets a text answer (always, when `tool_choice` forces it)
 is answered as if one search ran: the echo answer cites one made-up result with a
-`url_citation`, and the usage counts the search in `server_tool_use_details` and bills it. Scripted replies are left as they are, except that a
-scripted reply carrying citations also counts as one search.
+`url_citation`, and the usage counts the search in `server_tool_use_details` and bills it.
+Scripted replies are left as they are, except that one carrying citations also counts as one
+search.
 """
 
 from __future__ import annotations
