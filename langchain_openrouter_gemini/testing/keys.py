@@ -12,7 +12,7 @@ from typing import Any
 __all__ = ["KEY_LABEL", "KEY_LIMIT", "key_reply"]
 
 KEY_LIMIT = 10.0
-KEY_LABEL = "sk-or-v1-emu...0000"
+KEY_LABEL = "sk-or-emulator"  # the key every emulator client uses; real labels are shortened keys
 
 
 def key_reply(authorization: str, spent: float) -> tuple[int, dict[str, Any]]:
