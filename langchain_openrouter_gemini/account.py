@@ -12,10 +12,10 @@ from collections.abc import Mapping
 from typing import Any
 
 import openai
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from langchain_openrouter_gemini import _transport
-from langchain_openrouter_gemini.errors import malformed_response
+from langchain_openrouter_gemini.wire.records import record_from_payload
 
 __all__ = ["KEY_PATH", "KeyInfo", "afetch_key_info", "fetch_key_info", "key_info_from_payload"]
 
@@ -64,15 +64,7 @@ def key_info_from_payload(data: Mapping[str, Any]) -> KeyInfo:
         OpenRouterMalformedResponseError: No `data` object, or one that does not read.
 
     """
-    record = data.get("data")
-    if not isinstance(record, Mapping):
-        raise malformed_response("OpenRouter's key reply has no data object", str(data))
-    try:
-        return KeyInfo.model_validate(dict(record))
-    except ValidationError as exc:
-        raise malformed_response(
-            f"OpenRouter's key record does not read ({exc.error_count()} bad fields)", str(record)
-        ) from None
+    return record_from_payload(data, KeyInfo, "key")
 
 
 def fetch_key_info(client: openai.OpenAI, timeout: Any) -> KeyInfo:

@@ -16,14 +16,14 @@ from typing import Any
 
 import openai
 from langchain_core.messages import BaseMessage
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from langchain_openrouter_gemini import _transport
 from langchain_openrouter_gemini.errors import (
     OpenRouterGenerationNotFoundError,
     OpenRouterModelNotFoundError,
-    malformed_response,
 )
+from langchain_openrouter_gemini.wire.records import record_from_payload
 
 __all__ = [
     "DEFAULT_WAIT",
@@ -135,16 +135,7 @@ def generation_from_payload(data: Mapping[str, Any]) -> Generation:
         OpenRouterMalformedResponseError: No `data` object, or one that is not a generation.
 
     """
-    record = data.get("data")
-    if not isinstance(record, Mapping):
-        raise malformed_response("OpenRouter's generation reply has no data object", str(data))
-    try:
-        return Generation.model_validate(dict(record))
-    except ValidationError as exc:
-        raise malformed_response(
-            f"OpenRouter's generation record does not read ({exc.error_count()} bad fields)",
-            str(record),
-        ) from None
+    return record_from_payload(data, Generation, "generation")
 
 
 class NotFoundWait:

@@ -51,28 +51,34 @@ def citations_from_annotations(annotations: Any) -> list[types.Citation]:
 
 
 def translate_content(message: AIMessage) -> list[types.ContentBlock]:
-    """`content_blocks` for a message of ours: LangChain's own reading, plus citations."""
-    return _with_citations(message, _plain_blocks(message))
+    """`content_blocks` for a message of ours: LangChain's own reading, plus citations.
+
+    Raises:
+        NotImplementedError: The message cites nothing; LangChain then reads it itself
+            (its documented fallback), at no extra cost.
+
+    """
+    return _with_citations(message)
 
 
 def translate_content_chunk(message: AIMessageChunk) -> list[types.ContentBlock]:
-    """`content_blocks` for a chunk (or merged chunks) of ours, plus citations."""
-    return _with_citations(message, _plain_blocks(message))
+    """`content_blocks` for a chunk (or merged chunks) of ours, plus citations.
+
+    Raises:
+        NotImplementedError: The chunk cites nothing (see `translate_content`).
+
+    """
+    return _with_citations(message)
 
 
-def _plain_blocks(message: AIMessage) -> list[types.ContentBlock]:
+def _with_citations(message: AIMessage) -> list[types.ContentBlock]:
+    citations = citations_from_annotations(message.response_metadata.get("annotations"))
+    if not citations:
+        raise NotImplementedError
     # LangChain's best-effort reading (text, images, tool calls, reasoning) is what a
     # message without a registered provider gets; reuse it rather than restate it.
     meta = {k: v for k, v in message.response_metadata.items() if k != "model_provider"}
-    return list(message.model_copy(update={"response_metadata": meta}).content_blocks)
-
-
-def _with_citations(
-    message: AIMessage, blocks: list[types.ContentBlock]
-) -> list[types.ContentBlock]:
-    citations = citations_from_annotations(message.response_metadata.get("annotations"))
-    if not citations:
-        return blocks
+    blocks = list(message.model_copy(update={"response_metadata": meta}).content_blocks)
     texts = [i for i, block in enumerate(blocks) if block.get("type") == "text"]
     if not texts:
         blocks.append(cast("types.TextContentBlock", {"type": "text", "text": ""}))
