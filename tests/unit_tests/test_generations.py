@@ -11,6 +11,8 @@ from typing import Any
 
 import httpx2
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from langchain_core.messages import AIMessage, HumanMessage
 
 from langchain_openrouter_gemini import (
@@ -19,8 +21,10 @@ from langchain_openrouter_gemini import (
     KeyInfo,
     OpenRouterGenerationNotFoundError,
 )
+from langchain_openrouter_gemini.account import key_info_from_payload
 from langchain_openrouter_gemini.caching import estimate_cache_savings
 from langchain_openrouter_gemini.errors import OpenRouterMalformedResponseError
+from langchain_openrouter_gemini.generations import generation_from_payload
 from langchain_openrouter_gemini.testing import OpenRouterEmulator, Reply
 from langchain_openrouter_gemini.testing.keys import KEY_LIMIT
 
@@ -266,3 +270,26 @@ def test_the_emulator_s_generation_record_has_every_documented_required_field(
     }  # fmt: skip
     assert required <= set(record)
     Generation.model_validate(record)
+
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=6),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
+    max_leaves=10,
+)
+_records = st.dictionaries(
+    st.sampled_from(["id", "total_cost", "latency", "tokens_prompt", "label", "limit", "usage"]),
+    _json,
+)
+
+
+@given(st.one_of(_json, st.builds(lambda record: {"data": record}, st.one_of(_records, _json))))
+def test_any_reply_reads_as_a_record_or_a_typed_error(payload: Any) -> None:
+    for read in (generation_from_payload, key_info_from_payload):
+        try:
+            record = read(payload if isinstance(payload, dict) else {"data": payload})
+        except OpenRouterMalformedResponseError:
+            continue
+        assert isinstance(record, (Generation, KeyInfo))

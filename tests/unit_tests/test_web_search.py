@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from langchain_core.messages import HumanMessage
 from langchain_core.tools import tool
 
@@ -236,3 +238,24 @@ def test_agent_with_web_search_sends_the_tool_on_every_turn(
     assert len(chats) == 2
     for body in chats:
         assert [t["type"] for t in body["tools"]] == ["function", "openrouter:web_search"]
+
+
+_counts = st.one_of(
+    st.none(), st.booleans(), st.integers(-3, 10), st.floats(allow_nan=False), st.text(max_size=3)
+)
+_details = st.one_of(
+    _counts,
+    st.dictionaries(
+        st.sampled_from(
+            ["web_search_requests", "tool_calls_requested", "tool_calls_executed", "other"]
+        ),
+        _counts,
+    ),
+)
+
+
+@given(st.dictionaries(st.sampled_from(["server_tool_use_details", "server_tool_use"]), _details))
+def test_any_server_tool_usage_reads_as_whole_numbers(usage: dict[str, Any]) -> None:
+    counts = server_tool_use(usage)
+    assert set(counts) <= {"web_search_requests", "tool_calls_requested", "tool_calls_executed"}
+    assert all(type(value) is int for value in counts.values())
