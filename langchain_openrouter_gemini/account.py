@@ -15,6 +15,7 @@ import openai
 from pydantic import BaseModel, ConfigDict
 
 from langchain_openrouter_gemini import _transport
+from langchain_openrouter_gemini.errors import OpenRouterError, OpenRouterModelNotFoundError
 from langchain_openrouter_gemini.wire.records import record_from_payload
 
 __all__ = ["KEY_PATH", "KeyInfo", "afetch_key_info", "fetch_key_info", "key_info_from_payload"]
@@ -68,10 +69,32 @@ def key_info_from_payload(data: Mapping[str, Any]) -> KeyInfo:
 
 
 def fetch_key_info(client: openai.OpenAI, timeout: Any) -> KeyInfo:
-    """`GET /key` with the client's key."""
-    return key_info_from_payload(_transport.get_json(client, KEY_PATH, timeout))
+    """`GET /key` with the client's key.
+
+    Raises:
+        OpenRouterModelNotFoundError: No `/key` under the base URL (a wrong base URL).
+
+    """
+    try:
+        return key_info_from_payload(_transport.get_json(client, KEY_PATH, timeout))
+    except OpenRouterModelNotFoundError as exc:
+        raise _no_key_endpoint(exc, str(client.base_url)) from exc
 
 
 async def afetch_key_info(client: openai.AsyncOpenAI, timeout: Any) -> KeyInfo:
     """Async twin of `fetch_key_info`."""
-    return key_info_from_payload(await _transport.aget_json(client, KEY_PATH, timeout))
+    try:
+        return key_info_from_payload(await _transport.aget_json(client, KEY_PATH, timeout))
+    except OpenRouterModelNotFoundError as exc:
+        raise _no_key_endpoint(exc, str(client.base_url)) from exc
+
+
+def _no_key_endpoint(exc: OpenRouterModelNotFoundError, base_url: str) -> OpenRouterError:
+    # A 404 here is about the URL, not a model: say so instead of the model-id advice.
+    return type(exc)(
+        f"{base_url.rstrip('/')} has no GET /key (HTTP 404). Check the base URL "
+        "(OPENROUTER_BASE_URL or base_url=): OpenRouter's is https://openrouter.ai/api/v1.",
+        details=exc.details,
+        status_code=404,
+        response=exc.response,
+    )
