@@ -5,9 +5,10 @@ text part marks the end of the prefix to cache; only the LAST breakpoint of a re
 for Gemini (more are harmless, and keep a request portable to Anthropic); the first system
 message becomes Gemini's `systemInstruction`, which a cache treats as immutable; a cache write
 lives 5 minutes and is not extended by hits (the `"1h"` TTL is Anthropic's). Cached tokens
-are billed at a quarter of the input price on 2.5 models and a tenth on 3.x (the catalogue
-has each model's rate). Gemini 2.5 and newer also cache implicitly, without breakpoints, once
-a prompt passes the minimum size (1,024 tokens on 2.5 Flash, 4,096 on 2.5 Pro).
+are billed at the model's cache-read price (the catalogue's `Prices.cache_read`, a tenth of
+the input price in its list prices; OpenRouter's guide still says a quarter). Gemini 2.5
+and newer also cache implicitly, without breakpoints, once a prompt passes the minimum size
+(1,024 tokens on 2.5 Flash, 4,096 on 2.5 Pro).
 
 Requests that share a cache must reach the same provider: OpenRouter routes them there by
 itself after a cache hit, and from the first request when they share a `session_id`.
