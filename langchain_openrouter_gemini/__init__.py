@@ -1,14 +1,18 @@
 """Google Gemini through OpenRouter as a first-class LangChain chat model."""
 
 from langchain_openrouter_gemini._version import __version__ as __version__
+from langchain_openrouter_gemini.account import KeyInfo
+from langchain_openrouter_gemini.callbacks import get_openrouter_callback
 from langchain_openrouter_gemini.chat_models import ChatOpenRouterGemini
 from langchain_openrouter_gemini.errors import (
     OpenRouterAuthenticationError,
     OpenRouterBadRequestError,
+    OpenRouterBudgetExceededError,
     OpenRouterClientTimeoutError,
     OpenRouterConnectionError,
     OpenRouterContextLengthError,
     OpenRouterError,
+    OpenRouterGenerationNotFoundError,
     OpenRouterInsufficientCreditsError,
     OpenRouterMalformedResponseError,
     OpenRouterModelNotFoundError,
@@ -20,16 +24,22 @@ from langchain_openrouter_gemini.errors import (
     OpenRouterTimeoutError,
     OpenRouterUpstreamError,
 )
+from langchain_openrouter_gemini.generations import Generation
 from langchain_openrouter_gemini.model_string import init_chat_model
+from langchain_openrouter_gemini.server_tools import web_search_tool
 
 __all__ = [
     "ChatOpenRouterGemini",
+    "Generation",
+    "KeyInfo",
     "OpenRouterAuthenticationError",
     "OpenRouterBadRequestError",
+    "OpenRouterBudgetExceededError",
     "OpenRouterClientTimeoutError",
     "OpenRouterConnectionError",
     "OpenRouterContextLengthError",
     "OpenRouterError",
+    "OpenRouterGenerationNotFoundError",
     "OpenRouterInsufficientCreditsError",
     "OpenRouterMalformedResponseError",
     "OpenRouterModelNotFoundError",
@@ -40,5 +50,7 @@ __all__ = [
     "OpenRouterStreamError",
     "OpenRouterTimeoutError",
     "OpenRouterUpstreamError",
+    "get_openrouter_callback",
     "init_chat_model",
+    "web_search_tool",
 ]

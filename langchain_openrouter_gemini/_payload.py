@@ -10,11 +10,12 @@ import warnings
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 from langchain_core.utils.function_calling import convert_to_json_schema
 from pydantic import BaseModel
 
 from langchain_openrouter_gemini._checks import check_call_value, check_messages
+from langchain_openrouter_gemini.caching import mark_cache_breakpoint
 from langchain_openrouter_gemini.model_ids import is_gemini, normalize_model_id
 from langchain_openrouter_gemini.routing import (
     build_openrouter_body,
@@ -23,6 +24,7 @@ from langchain_openrouter_gemini.routing import (
     response_healing_plugin,
 )
 from langchain_openrouter_gemini.schema import gemini_safe_response_format, gemini_safe_tool
+from langchain_openrouter_gemini.server_tools import add_server_tool, server_tool_choice
 from langchain_openrouter_gemini.wire.reasoning import build_reasoning
 from langchain_openrouter_gemini.wire.reasoning_rules import ReasoningRules, apply_reasoning_rules
 from langchain_openrouter_gemini.wire.request import messages_to_wire
@@ -126,9 +128,10 @@ def build_request_body(
     rewrite = chat_model.gemini_safe_schemas and _may_reach_gemini(body["model"], options)
     if tools := call.pop("tools", None):
         body["tools"] = [gemini_safe_tool(t) if rewrite else t for t in tools]
-    for name in ("tool_choice", "parallel_tool_calls"):
-        if (value := call.pop(name, None)) is not None:
-            body[name] = value
+    if (tool_choice := call.pop("tool_choice", None)) is not None:
+        body["tool_choice"] = server_tool_choice(tool_choice)
+    if (parallel := call.pop("parallel_tool_calls", None)) is not None:
+        body["parallel_tool_calls"] = parallel
     if (response_format := call.pop("response_format", None)) is not None:
         body["response_format"] = _response_format(response_format, rewrite)
         if chat_model.response_healing:
@@ -137,7 +140,10 @@ def build_request_body(
                 plugins.append(response_healing_plugin())
             options["plugins"] = plugins
 
-    body.update(build_openrouter_body(options))
+    openrouter = build_openrouter_body(options)
+    for server_tool in openrouter.pop("tools", ()):
+        body["tools"] = add_server_tool(body.get("tools", []), server_tool)
+    body.update(openrouter)
     if chat_model.pin_provider and (served := _signature_turn(messages)):
         served_by, served_model = served
         # An alias or preset (`~google/gemini-pro-latest`, `@preset/x`) names no model; the
@@ -145,7 +151,9 @@ def build_request_body(
         if is_gemini(body["model"]) or is_gemini(served_model):
             body["provider"] = pin_provider(body.get("provider"), served_by)
     if chat_model.cache_prompt:
-        _mark_cache_breakpoint(body["messages"], messages)
+        mark_cache_breakpoint(
+            body["messages"], messages, model=body["model"], ttl=chat_model.cache_ttl
+        )
 
     body.update(chat_model.model_kwargs)
     body.update(call)
@@ -236,24 +244,3 @@ def _served_by_gemini(message: AIMessage) -> bool:
     # no model says nothing either way, and pinning is the safe side for a Gemini loop.
     served = message.response_metadata.get("model_name")
     return not isinstance(served, str) or not served or is_gemini(served)
-
-
-def _mark_cache_breakpoint(wire: list[dict[str, Any]], messages: Sequence[BaseMessage]) -> None:
-    """Mark the system prompt (else the first user turn) as Gemini's cache breakpoint."""
-    targets = [i for i, m in enumerate(messages) if isinstance(m, SystemMessage)]
-    if not targets:
-        targets = [i for i, m in enumerate(messages) if isinstance(m, HumanMessage)][:1]
-    if not targets:
-        return
-    entry = wire[targets[-1]]
-    content = entry.get("content")
-    if isinstance(content, str):
-        entry["content"] = [
-            {"type": "text", "text": content, "cache_control": {"type": "ephemeral"}}
-        ]
-        return
-    if isinstance(content, list):
-        texts = [part for part in content if isinstance(part, dict) and part.get("type") == "text"]
-        # Explicit breakpoints set by the user are kept as given.
-        if texts and not any("cache_control" in part for part in content if isinstance(part, dict)):
-            texts[-1]["cache_control"] = {"type": "ephemeral"}

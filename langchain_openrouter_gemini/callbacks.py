@@ -6,6 +6,7 @@ import threading
 from collections.abc import Generator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
@@ -14,7 +15,9 @@ from langchain_core.messages import BaseMessage
 from langchain_core.outputs import ChatGeneration, LLMResult
 from langchain_core.tracers.context import register_configure_hook
 
+from langchain_openrouter_gemini.caching import cache_hit_tokens, estimate_cache_savings
 from langchain_openrouter_gemini.catalogue import estimate_cost
+from langchain_openrouter_gemini.errors import OpenRouterBudgetExceededError
 from langchain_openrouter_gemini.wire.usage import usd
 
 __all__ = ["OpenRouterCallbackHandler", "get_openrouter_callback"]
@@ -30,16 +33,42 @@ class OpenRouterCallbackHandler(BaseCallbackHandler):
     OpenRouter at (nearly) nothing; what your own provider account pays for them, the
     reported upstream cost, is totalled apart in `byok_cost`. Safe to share across threads
     and asyncio tasks; each run is counted once even if the handler is attached twice.
+
+    With `max_cost`, a model call that starts once `total_cost` has reached it raises
+    `OpenRouterBudgetExceededError` before anything is sent (an enclosing handler's budget
+    counts too). Calls already running when the budget is reached finish and are counted, so
+    the total can end above `max_cost` by what those calls cost.
+
+    Also kept: `cache_hit_requests` and `cache_read_tokens` (prompt tokens read from a cache),
+    `cache_savings` (USD those reads saved, from catalogue prices; the exact figure per
+    generation is `cache_discount` from `ChatOpenRouterGemini.get_generation`), and
+    `web_search_requests` (searches run by the `openrouter:web_search` server tool).
     """
 
     # Called in the event loop for async runs: the work is tiny and guarded by a lock.
     run_inline = True
 
-    def __init__(self, parent: OpenRouterCallbackHandler | None = None) -> None:
-        """Start at zero; totals also flow into `parent` (an enclosing callback), if any."""
+    def __init__(
+        self, parent: OpenRouterCallbackHandler | None = None, *, max_cost: float | None = None
+    ) -> None:
+        """Start at zero; totals also flow into `parent` (an enclosing callback), if any.
+
+        Raises:
+            ValueError: `max_cost` is negative or not a number.
+
+        """
         super().__init__()
+        if max_cost is not None and (
+            isinstance(max_cost, bool) or not isinstance(max_cost, (int, float)) or max_cost < 0
+        ):
+            msg = f"max_cost must be a number of USD >= 0, such as 0.50; got {max_cost!r}."
+            raise ValueError(msg)
         self._lock = threading.Lock()
         self._parent = parent
+        self.max_cost = None if max_cost is None else float(max_cost)
+        # LangChain swallows callback errors unless the handler asks: the budget check must
+        # stop the call, so a handler under any budget lets its errors through.
+        self.raise_error = self.max_cost is not None or bool(parent and parent.raise_error)
         self._counted_runs: set[UUID] = set()
         self._requested_models: dict[UUID, str] = {}
         self.total_tokens = 0
@@ -54,6 +83,10 @@ class OpenRouterCallbackHandler(BaseCallbackHandler):
         self.cost_is_estimated = False
         self.byok_cost = 0.0
         self.byok_requests = 0
+        self.cache_hit_requests = 0
+        self.cache_read_tokens = 0
+        self.cache_savings = 0.0
+        self.web_search_requests = 0
 
     def __repr__(self) -> str:
         """A one-line human summary."""
@@ -62,11 +95,21 @@ class OpenRouterCallbackHandler(BaseCallbackHandler):
             cost += f", {self.unpriced_requests} request(s) unpriced"
         if self.byok_requests:
             cost += f", BYOK upstream ${self.byok_cost:.6f} ({self.byok_requests} request(s))"
+        if self.max_cost is not None:
+            cost += f" of max_cost ${self.max_cost:.6f}"
+        extras = ""
+        if self.cache_hit_requests:
+            extras += (
+                f", cache hits {self.cache_hit_requests} request(s) saving about"
+                f" ${self.cache_savings:.6f}"
+            )
+        if self.web_search_requests:
+            extras += f", web searches {self.web_search_requests}"
         return (
             f"OpenRouter usage: {self.successful_requests} request(s), "
             f"{self.total_tokens} tokens (prompt {self.prompt_tokens}, "
             f"cached {self.cached_tokens}, completion {self.completion_tokens}, "
-            f"reasoning {self.reasoning_tokens}), cost {cost}"
+            f"reasoning {self.reasoning_tokens}), cost {cost}{extras}"
         )
 
     def __copy__(self) -> OpenRouterCallbackHandler:
@@ -85,13 +128,30 @@ class OpenRouterCallbackHandler(BaseCallbackHandler):
         run_id: UUID,
         **kwargs: Any,
     ) -> None:
-        """Remember the requested model, for pricing a reply that names none."""
+        """Stop the call if a budget is spent; remember the requested model, for pricing.
+
+        Raises:
+            OpenRouterBudgetExceededError: This handler's `max_cost`, or an enclosing one's,
+                has been reached; the model call is not sent.
+
+        """
+        self.check_budget()
         params = kwargs.get("invocation_params")
         if isinstance(params, Mapping):
             model = params.get("model") or params.get("model_name")
             if isinstance(model, str):
                 with self._lock:
                     self._requested_models[run_id] = model
+
+    def check_budget(self) -> None:
+        """Raise `OpenRouterBudgetExceededError` if this budget or an enclosing one is spent."""
+        handler: OpenRouterCallbackHandler | None = self
+        while handler is not None:
+            with handler._lock:
+                spent, limit = handler.total_cost, handler.max_cost
+            if limit is not None and spent >= limit:
+                raise OpenRouterBudgetExceededError(limit, spent)
+            handler = handler._parent
 
     def on_llm_error(self, error: BaseException, *, run_id: UUID, **kwargs: Any) -> None:
         """Forget a failed run (it is not a successful request)."""
@@ -113,13 +173,17 @@ class OpenRouterCallbackHandler(BaseCallbackHandler):
     def _add_message(self, message: BaseMessage, requested: str | None, run_id: UUID) -> None:
         usage: Mapping[str, Any] = getattr(message, "usage_metadata", None) or {}
         metadata = message.response_metadata or {}
+        named = metadata.get("model_name") or metadata.get("model") or requested
+        model = named if isinstance(named, str) else None
+        extras = _extras(model, usage, metadata)
         reported = usd(metadata.get("cost"))
         byok = usd(metadata.get("upstream_cost")) if metadata.get("is_byok") is True else None
         if reported is not None:
-            self._record(run_id, usage=usage, cost=reported, estimated=False, byok=byok)
+            self._record(
+                run_id, usage=usage, cost=reported, estimated=False, byok=byok, extras=extras
+            )
             return
-        model = metadata.get("model_name") or metadata.get("model") or requested
-        estimate = estimate_cost(model if isinstance(model, str) else None, usage)
+        estimate = estimate_cost(model, usage)
         self._record(
             run_id,
             usage=usage,
@@ -127,6 +191,7 @@ class OpenRouterCallbackHandler(BaseCallbackHandler):
             estimated=estimate is not None,
             byok=byok,
             unreported=True,
+            extras=extras,
         )
 
     def _record(
@@ -138,6 +203,7 @@ class OpenRouterCallbackHandler(BaseCallbackHandler):
         estimated: bool,
         byok: float | None = None,
         unreported: bool = False,
+        extras: _Extras | None = None,
     ) -> None:
         input_details = usage.get("input_token_details") or {}
         output_details = usage.get("output_token_details") or {}
@@ -162,6 +228,11 @@ class OpenRouterCallbackHandler(BaseCallbackHandler):
             if byok is not None:
                 self.byok_cost += byok
                 self.byok_requests += 1
+            if extras is not None:
+                self.cache_hit_requests += 1 if extras.cache_hits else 0
+                self.cache_read_tokens += extras.cache_hits
+                self.cache_savings += extras.cache_savings
+                self.web_search_requests += extras.web_searches
         if self._parent is not None:
             self._parent._record(
                 run_id,
@@ -170,7 +241,29 @@ class OpenRouterCallbackHandler(BaseCallbackHandler):
                 estimated=estimated,
                 byok=byok,
                 unreported=unreported,
+                extras=extras,
             )
+
+
+@dataclass(frozen=True)
+class _Extras:
+    """Per-reply counts beyond tokens and cost."""
+
+    cache_hits: int
+    cache_savings: float
+    web_searches: int
+
+
+def _extras(model: str | None, usage: Mapping[str, Any], metadata: Mapping[str, Any]) -> _Extras:
+    tools = metadata.get("server_tool_use")
+    searches = tools.get("web_search_requests") if isinstance(tools, Mapping) else None
+    return _Extras(
+        cache_hits=cache_hit_tokens(usage),
+        cache_savings=estimate_cache_savings(model, usage) or 0.0,
+        web_searches=searches
+        if isinstance(searches, int) and not isinstance(searches, bool)
+        else 0,
+    )
 
 
 _current_handler: ContextVar[OpenRouterCallbackHandler | None] = ContextVar(
@@ -181,11 +274,17 @@ register_configure_hook(_current_handler, inheritable=True)
 
 
 @contextmanager
-def get_openrouter_callback() -> Generator[OpenRouterCallbackHandler, None, None]:
+def get_openrouter_callback(
+    max_cost: float | None = None,
+) -> Generator[OpenRouterCallbackHandler, None, None]:
     """Total tokens, requests and USD cost of every model call made inside the block.
 
     Works for sync, async and streamed calls, and for calls made deep inside chains and
     graphs. Blocks can nest: an inner block's totals also count in the outer one.
+
+    With `max_cost` (USD), once the block's total cost reaches it, the next model call raises
+    `OpenRouterBudgetExceededError` before any request is sent; the totals stay readable on
+    the handler. An outer block's budget also stops calls made in an inner block.
 
     Example:
         ```python
@@ -198,7 +297,7 @@ def get_openrouter_callback() -> Generator[OpenRouterCallbackHandler, None, None
         The handler holding the running totals.
 
     """
-    handler = OpenRouterCallbackHandler(parent=_current_handler.get())
+    handler = OpenRouterCallbackHandler(parent=_current_handler.get(), max_cost=max_cost)
     token = _current_handler.set(handler)
     try:
         yield handler

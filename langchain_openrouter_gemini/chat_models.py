@@ -6,16 +6,18 @@ the pure functions in `wire/` and the transport in `_transport`.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from typing import Any, Literal
 
 import httpx2
 import openai
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
 from langchain_core.language_models import LangSmithParams, LanguageModelInput
-from langchain_core.messages import BaseMessage
+from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.messages.block_translators import register_translator
 from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from langchain_core.runnables import Runnable
+from langchain_core.tools import BaseTool
 from langchain_core.utils import from_env, secret_from_env
 from langchain_openai.chat_models.base import BaseChatOpenAI
 from pydantic import ConfigDict, Field, PrivateAttr, SecretStr, field_validator, model_validator
@@ -25,9 +27,19 @@ from langchain_openrouter_gemini import _transport
 from langchain_openrouter_gemini._checks import check_known_arguments, check_max_tokens
 from langchain_openrouter_gemini._payload import build_request_body, check_reasoning_settings
 from langchain_openrouter_gemini._structured import structured_output_runnable
+from langchain_openrouter_gemini.account import KeyInfo, afetch_key_info, fetch_key_info
+from langchain_openrouter_gemini.caching import CacheTTL
+from langchain_openrouter_gemini.generations import (
+    DEFAULT_WAIT,
+    Generation,
+    afetch_generation,
+    fetch_generation,
+)
 from langchain_openrouter_gemini.model_ids import normalize_model_id
 from langchain_openrouter_gemini.routing import ProviderPreferences
-from langchain_openrouter_gemini.wire.response import completion_to_result
+from langchain_openrouter_gemini.server_tools import server_tool_choice, split_server_tools
+from langchain_openrouter_gemini.wire import citations
+from langchain_openrouter_gemini.wire.response import MODEL_PROVIDER, completion_to_result
 from langchain_openrouter_gemini.wire.stream import StreamParser
 
 __all__ = ["DEFAULT_BASE_URL", "DEFAULT_MODEL", "ChatOpenRouterGemini"]
@@ -41,6 +53,9 @@ DEFAULT_CONNECT_TIMEOUT = 10.0
 
 
 _RENAMED = {"site_url": "app_url", "app_name": "app_title"}
+
+# `content_blocks` of our replies shows OpenRouter's `url_citation`s as v1 citations.
+register_translator(MODEL_PROVIDER, citations.translate_content, citations.translate_content_chunk)
 
 
 class ChatOpenRouterGemini(BaseChatOpenAI):
@@ -131,7 +146,11 @@ class ChatOpenRouterGemini(BaseChatOpenAI):
     plugins: list[dict[str, Any]] | None = None
     """OpenRouter plugins (`web`, `file-parser`, `response-healing`, ...)."""
     web_search: bool | dict[str, Any] | None = None
-    """Shorthand for the `web` plugin: `True` or its options."""
+    """OpenRouter's `openrouter:web_search` server tool on every call: `True` or its parameters.
+
+    E.g. `{"max_results": 3, "engine": "exa"}` (see `server_tools.web_search_tool`). The
+    deprecated `web` plugin stays available through `plugins=`.
+    """
     session_id: str | None = None
     """Groups requests into one session in OpenRouter's logs (at most 256 characters)."""
     user: str | None = None
@@ -146,7 +165,13 @@ class ChatOpenRouterGemini(BaseChatOpenAI):
     """Predicted output, for models that use it."""
 
     cache_prompt: bool = False
-    """Mark the system prompt as a Gemini prompt-cache breakpoint."""
+    """Mark the system prompt (else the first user message) as the prompt-cache breakpoint.
+
+    Gemini honours one breakpoint per request, the last; a request that already carries a
+    `cache_control` is left as it is. See `langchain_openrouter_gemini.caching`.
+    """
+    cache_ttl: CacheTTL | None = None
+    """`"5m"` or `"1h"` for the `cache_prompt` breakpoint (Gemini's cache lasts 5 minutes)."""
     pin_provider: bool = True
     """In a tool loop, stay on the provider that issued the thought signatures."""
     gemini_safe_schemas: bool = True
@@ -406,6 +431,41 @@ class ChatOpenRouterGemini(BaseChatOpenAI):
             if (chunk := parser.finish()) is not None:
                 yield chunk
 
+    # --- Cost and account -----------------------------------------------------------------
+
+    def get_generation(
+        self, generation: str | BaseMessage, *, wait: float = DEFAULT_WAIT
+    ) -> Generation:
+        """OpenRouter's record of one generation: exact cost, cache discount, tokens, latency.
+
+        Args:
+            generation: A reply of this model (its `response_metadata["id"]` is used) or a
+                `gen-...` id.
+            wait: Seconds to keep retrying while OpenRouter has not recorded the generation
+                yet (it takes a moment after the reply ends); `0` raises at the first 404.
+
+        Raises:
+            OpenRouterGenerationNotFoundError: Still unknown after `wait` seconds.
+            ValueError: `generation` names no generation id.
+
+        """
+        return fetch_generation(self._sync_client(), self._timeout(), generation, wait=wait)
+
+    async def aget_generation(
+        self, generation: str | BaseMessage, *, wait: float = DEFAULT_WAIT
+    ) -> Generation:
+        """Async `get_generation`."""
+        client = self._async_client()
+        return await afetch_generation(client, self._timeout(), generation, wait=wait)
+
+    def get_key_info(self) -> KeyInfo:
+        """The API key's spending limit, what is left of it, and its usage (`GET /key`)."""
+        return fetch_key_info(self._sync_client(), self._timeout())
+
+    async def aget_key_info(self) -> KeyInfo:
+        """Async `get_key_info`."""
+        return await afetch_key_info(self._async_client(), self._timeout())
+
     # --- Token estimates ------------------------------------------------------------------
 
     def get_num_tokens(self, text: str) -> int:
@@ -432,6 +492,30 @@ class ChatOpenRouterGemini(BaseChatOpenAI):
 
         schemas = [convert_to_openai_tool(tool) for tool in tools or ()]
         return estimate_tokens(messages, schemas or None)
+
+    # --- Tools ----------------------------------------------------------------------------
+
+    def bind_tools(
+        self,
+        tools: Sequence[Mapping[str, Any] | type | Callable[..., Any] | BaseTool],
+        *,
+        tool_choice: Any = None,
+        **kwargs: Any,
+    ) -> Runnable[LanguageModelInput, AIMessage]:
+        """Bind tools (as `BaseChatOpenAI.bind_tools`), OpenRouter server tools included.
+
+        Server tools such as `{"type": "openrouter:web_search"}` (see
+        `server_tools.web_search_tool`) are sent as they are, after the function tools, and
+        `tool_choice="openrouter:web_search"` forces one. OpenRouter runs them itself: the
+        reply carries the answer and its citations, not a tool call.
+        """
+        functions, servers = split_server_tools(list(tools))
+        bound = super().bind_tools(functions, tool_choice=server_tool_choice(tool_choice), **kwargs)
+        if not servers:
+            return bound
+        bound_kwargs = dict(getattr(bound, "kwargs", {}))
+        bound_kwargs["tools"] = [*bound_kwargs.get("tools", []), *servers]
+        return self.bind(**bound_kwargs)
 
     # --- Structured output --------------------------------------------------------------
 

@@ -14,6 +14,8 @@ from typing import Any, Final, Literal
 from pydantic import BaseModel, ConfigDict
 from typing_extensions import TypedDict
 
+from langchain_openrouter_gemini.server_tools import web_search_from_option
+
 __all__ = [
     "MAX_SESSION_ID_LENGTH",
     "OPTION_KEYS",
@@ -251,8 +253,9 @@ def build_openrouter_body(options: Mapping[str, Any]) -> dict[str, Any]:
 
     `None` values are dropped; `provider` is validated against `ProviderPreferences` whether it
     comes as the model, a `ProviderPreferencesDict` or a plain dict, then written without unset
-    fields. `web_search=True` (or a dict of web plugin settings) appends the `web` plugin to
-    `plugins` unless one is already there.
+    fields. `web_search=True` (or a dict of its parameters) becomes `tools:
+    [{"type": "openrouter:web_search", ...}]`, OpenRouter's web search server tool; the chat
+    model appends it to the function tools of the call.
 
     Args:
         options: Any of `OPTION_KEYS`.
@@ -262,8 +265,8 @@ def build_openrouter_body(options: Mapping[str, Any]) -> dict[str, Any]:
 
     Raises:
         ValueError: An unknown option (the chat model sends those through `extra_body`), a value of
-            the wrong shape, `session_id` over 256 characters, or `web_search` settings that
-            contradict a `web` plugin already in `plugins`.
+            the wrong shape, `session_id` over 256 characters, or `web_search` together with a
+            `web` plugin in `plugins`.
 
     """
     unknown = [key for key in options if key not in OPTION_KEYS]
@@ -279,9 +282,8 @@ def build_openrouter_body(options: Mapping[str, Any]) -> dict[str, Any]:
         if value is None or key == "web_search":
             continue
         body[key] = _OPTION_WRITERS[key](key, value)
-    web_search = options.get("web_search")
-    if web_search is not None and web_search is not False:
-        body["plugins"] = _with_web_plugin(body.get("plugins", []), web_search)
+    if tools := _web_search_tools(body.get("plugins", []), options.get("web_search")):
+        body["tools"] = tools
     return body
 
 
@@ -427,28 +429,18 @@ def _plugins(key: str, value: Any) -> list[dict[str, Any]]:
     return plugins
 
 
-def _with_web_plugin(plugins: list[dict[str, Any]], web_search: Any) -> list[dict[str, Any]]:
-    if web_search is True:
-        requested: dict[str, Any] = {"id": "web"}
-    elif isinstance(web_search, Mapping):
-        settings = {k: v for k, v in _json_copy(web_search).items() if v is not None}
-        requested = {"id": "web", **{k: v for k, v in settings.items() if k != "id"}}
-    else:
+def _web_search_tools(plugins: list[dict[str, Any]], web_search: Any) -> list[dict[str, Any]]:
+    tool = web_search_from_option(web_search)
+    if tool is None:
+        return []
+    if any(plugin.get("id") == "web" for plugin in plugins):
         msg = (
-            "web_search must be True, False or a dict of web plugin settings such as"
-            f" {{'max_results': 3}}, got {web_search!r}."
+            "web_search and a 'web' entry in plugins both ask for web search (the server tool"
+            " and the deprecated plugin would both run). Keep one: web_search for the"
+            " openrouter:web_search server tool, or plugins=[web_plugin(...)] for the plugin."
         )
         raise ValueError(msg)
-    existing = next((plugin for plugin in plugins if plugin.get("id") == "web"), None)
-    if existing is None:
-        return [*plugins, requested]
-    if web_search is not True and existing != requested:
-        msg = (
-            f"web_search={dict(web_search)!r} and plugins entry {existing!r} both configure the"
-            " web plugin; set it in one place."
-        )
-        raise ValueError(msg)
-    return plugins
+    return [tool]
 
 
 def _json_copy(value: Any) -> Any:

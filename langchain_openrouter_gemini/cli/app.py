@@ -17,6 +17,7 @@ from typing import Any
 
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
+from langchain_openrouter_gemini.cli import credits
 from langchain_openrouter_gemini.cli import models as models_command
 from langchain_openrouter_gemini.cli.answer import stream_answer
 from langchain_openrouter_gemini.cli.terminal import Terminal
@@ -32,6 +33,7 @@ examples:
   openrouter-gemini chat "hi" --model "openrouter:gemini-2.5-pro?temperature=0"
   openrouter-gemini chat "hi" --offline        # against the bundled emulator, no key needed
   openrouter-gemini demo                       # the tour; offline unless OPENROUTER_API_KEY is set
+  openrouter-gemini credits                    # your key's spending limit, usage and what is left
 
 environment:
   OPENROUTER_API_KEY   your key (sk-or-...); required for live calls
@@ -83,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--offline", action="store_true", help="use the emulator even when a key is set"
     )
     models_command.add_parser(commands)
+    credits.add_parser(commands)
     return parser
 
 
@@ -95,6 +98,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "models":
             return models_command.run(args, term)
+        if args.command == "credits":
+            return credits.run(args, term)
         if args.command == "demo":
             from langchain_openrouter_gemini.cli.demo import run_demo
 

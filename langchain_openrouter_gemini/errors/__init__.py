@@ -41,10 +41,12 @@ from langchain_openrouter_gemini.errors.parsing import (
 __all__ = [
     "OpenRouterAuthenticationError",
     "OpenRouterBadRequestError",
+    "OpenRouterBudgetExceededError",
     "OpenRouterConnectionError",
     "OpenRouterContextLengthError",
     "OpenRouterError",
     "OpenRouterIncompleteOutputError",
+    "OpenRouterGenerationNotFoundError",
     "OpenRouterInsufficientCreditsError",
     "OpenRouterMalformedResponseError",
     "OpenRouterModelNotFoundError",
@@ -251,6 +253,41 @@ class OpenRouterMalformedResponseError(OpenRouterError, ModelAPIError):
     """OpenRouter's reply could not be read: not JSON, or missing what every reply has."""
 
     kind = "malformed"
+
+
+class OpenRouterBudgetExceededError(OpenRouterError):
+    """A `get_openrouter_callback(max_cost=...)` budget is spent; the call was not sent.
+
+    Attributes:
+        max_cost: The budget, in USD.
+        total_cost: What the runs inside the block had cost when this call was stopped.
+
+    """
+
+    kind = "budget"
+
+    def __init__(self, max_cost: float, total_cost: float) -> None:
+        """Build the error for a budget of `max_cost` USD that `total_cost` USD has reached."""
+        self.max_cost = max_cost
+        self.total_cost = total_cost
+        super().__init__(
+            f"OpenRouter budget reached: ${total_cost:.6f} spent of max_cost=${max_cost:.6f}, "
+            "so this model call was not sent. The totals so far stay on the callback handler; "
+            "raise max_cost, or start a new get_openrouter_callback() block, to go on."
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.max_cost, self.total_cost))
+
+
+class OpenRouterGenerationNotFoundError(OpenRouterError, openai.NotFoundError):  # type: ignore[misc]
+    """404 from `GET /generation`: OpenRouter has no record of that generation id (yet).
+
+    A generation becomes queryable a moment after its reply ends; `get_generation` waits
+    briefly (`wait=`) before raising this.
+    """
+
+    kind = "not_found"
 
 
 _BY_STATUS: dict[int, type[OpenRouterError]] = {

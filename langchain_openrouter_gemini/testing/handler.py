@@ -10,8 +10,10 @@ from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
+from langchain_openrouter_gemini.testing import server_tools
 from langchain_openrouter_gemini.testing.echo import echo_reply
 from langchain_openrouter_gemini.testing.faults import Fault
+from langchain_openrouter_gemini.testing.keys import key_reply
 from langchain_openrouter_gemini.testing.render import (
     Rendered,
     completion_body,
@@ -67,7 +69,7 @@ class Handler(BaseHTTPRequestHandler):
         """Stay quiet: no per-request lines on stderr."""
 
     def do_GET(self) -> None:
-        """Serve `/models`, `/generation`, and files added with `add_file`."""
+        """Serve `/models`, `/generation`, `/key`, and files added with `add_file`."""
         self._guard(self._get)
 
     def do_POST(self) -> None:
@@ -88,6 +90,9 @@ class Handler(BaseHTTPRequestHandler):
         if parts.path == f"{API_ROOT}/models":
             wanted = parse_qs(parts.query).get("output_modalities", ["text"])[0]
             self._send_json(200, _models_payload(wanted))
+            return
+        if parts.path == f"{API_ROOT}/key":
+            self._send_json(*key_reply(self.headers.get("Authorization", ""), self.state.spent()))
             return
         if parts.path == f"{API_ROOT}/generation":
             generation_id = parse_qs(parts.query).get("id", [""])[0]
@@ -145,13 +150,13 @@ class Handler(BaseHTTPRequestHandler):
         if isinstance(item, Fault):
             self._serve_fault(item, body, streaming)
         else:
-            self._serve(item or echo_reply(body), body, streaming, None)
+            self._serve(item or server_tools.answer(body), body, streaming, None)
 
     # Replies
 
     def _render(self, reply: Reply, body: dict[str, Any], streaming: bool) -> Rendered:
-        rendered = materialize(reply, body, self.state.book)
-        self.state.remember_generation(rendered, streaming)
+        rendered = server_tools.count_searches(materialize(reply, body, self.state.book), body)
+        self.state.remember_generation(rendered, streaming, body)
         return rendered
 
     def _serve(

@@ -13,6 +13,7 @@ from types import TracebackType
 from typing import Any
 
 from langchain_openrouter_gemini.testing.faults import Fault
+from langchain_openrouter_gemini.testing.generations import generation_record
 from langchain_openrouter_gemini.testing.handler import API_ROOT, Handler
 from langchain_openrouter_gemini.testing.render import Rendered
 from langchain_openrouter_gemini.testing.replies import Reply
@@ -161,31 +162,30 @@ class EmulatorState:
         with self._lock:
             return self._files.get(path)
 
-    def remember_generation(self, rendered: Rendered, streamed: bool) -> None:
+    def remember_generation(
+        self, rendered: Rendered, streamed: bool, body: Mapping[str, Any] | None = None
+    ) -> None:
         """Keep a `/generation` record for a served reply.
 
         Args:
             rendered: The served reply.
             streamed: Whether it was streamed.
+            body: The request it answered (for `session_id` and `user`).
 
         """
-        usage = rendered.usage
-        record = {
-            "id": rendered.id,
-            "model": rendered.model,
-            "provider_name": rendered.provider,
-            "created_at": rendered.created,
-            "streamed": streamed,
-            "finish_reason": rendered.finish_reason,
-            "native_finish_reason": rendered.native_finish_reason,
-            "tokens_prompt": usage["prompt_tokens"],
-            "tokens_completion": usage["completion_tokens"],
-            "native_tokens_reasoning": usage["completion_tokens_details"]["reasoning_tokens"],
-            "total_cost": usage["cost"],
-            "is_byok": False,
-        }
+        record = generation_record(rendered, streamed, body)
         with self._lock:
             self._generations[rendered.id] = record
+
+    def spent(self) -> float:
+        """USD the served replies have cost so far (for `GET /key`).
+
+        Returns:
+            The sum of their `total_cost`.
+
+        """
+        with self._lock:
+            return sum(float(r.get("total_cost") or 0.0) for r in self._generations.values())
 
     def generation(self, generation_id: str) -> dict[str, Any] | None:
         """The `/generation` record for an id.

@@ -7,7 +7,7 @@ from typing import Any, cast
 
 from langchain_core.messages.ai import InputTokenDetails, OutputTokenDetails, UsageMetadata
 
-__all__ = ["cost_fields", "input_token_details", "usd", "usage_to_metadata"]
+__all__ = ["cost_fields", "input_token_details", "server_tool_use", "usage_to_metadata", "usd"]
 
 
 def _int(value: Any) -> int | None:
@@ -133,6 +133,8 @@ def cost_fields(usage: Mapping[str, Any]) -> dict[str, Any]:
             out["upstream_cost"] = upstream
     if isinstance(usage.get("is_byok"), bool):
         out["is_byok"] = usage["is_byok"]
+    if tools := server_tool_use(usage):
+        out["server_tool_use"] = tools
     return out
 
 
@@ -141,3 +143,20 @@ def usd(value: Any) -> float | None:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
     return None
+
+
+_SERVER_TOOL_COUNTS = ("web_search_requests", "tool_calls_requested", "tool_calls_executed")
+
+
+def server_tool_use(usage: Mapping[str, Any]) -> dict[str, int]:
+    """Server-tool counts (`web_search_requests`, ...) from a `usage` object, as ints.
+
+    Chat Completions names the object `server_tool_use_details`; the Responses API (and some
+    replies) `server_tool_use`. Counts that are missing, null or not whole numbers are left
+    out. OpenRouter notes `web_search_requests` may also be in `tool_calls_requested`: the
+    two are reported side by side, never added.
+    """
+    raw = usage.get("server_tool_use_details")
+    if not isinstance(raw, Mapping):
+        raw = usage.get("server_tool_use")
+    return _details(raw, {key: key for key in _SERVER_TOOL_COUNTS})

@@ -44,7 +44,7 @@ OPTIONS: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     (
         "web_search",
         {"web_search": {"max_results": 2}},
-        {"plugins": [{"id": "web", "max_results": 2}]},
+        {"tools": [{"type": "openrouter:web_search", "parameters": {"max_results": 2}}]},
     ),
     ("session_user", {"session_id": "s-1", "user": "u-1"}, {"session_id": "s-1", "user": "u-1"}),
     ("metadata", {"request_metadata": {"team": "docs"}}, {"metadata": {"team": "docs"}}),

@@ -156,30 +156,30 @@ def test_session_id_up_to_the_limit_is_sent_and_longer_is_rejected() -> None:
 HEALING = {"id": "response-healing"}
 
 
+WEB_SEARCH_TOOL = {"type": "openrouter:web_search"}
+
+
 @pytest.mark.parametrize(
-    ("options", "plugins"),
+    ("options", "expected"),
     [
-        ({"web_search": True}, [{"id": "web"}]),
-        ({"web_search": {"max_results": 3, "engine": None}}, [{"id": "web", "max_results": 3}]),
-        ({"web_search": True, "plugins": [HEALING]}, [HEALING, {"id": "web"}]),
-        ({"web_search": True, "plugins": [{"id": "web", "max_results": 2}]}, [{"id": "web", "max_results": 2}]),
-        ({"web_search": {"max_results": 2}, "plugins": [{"id": "web", "max_results": 2}]},
-         [{"id": "web", "max_results": 2}]),
-        ({"web_search": False, "plugins": [HEALING]}, [HEALING]),
+        ({"web_search": True}, {"tools": [WEB_SEARCH_TOOL]}),
+        ({"web_search": {"max_results": 3, "engine": None}},
+         {"tools": [{**WEB_SEARCH_TOOL, "parameters": {"max_results": 3}}]}),
+        ({"web_search": True, "plugins": [HEALING]}, {"plugins": [HEALING], "tools": [WEB_SEARCH_TOOL]}),
+        ({"web_search": False, "plugins": [HEALING]}, {"plugins": [HEALING]}),
+        ({"plugins": [web_plugin(max_results=2)]}, {"plugins": [{"id": "web", "max_results": 2}]}),
     ],
-    ids=["true", "settings", "appended", "already there", "same settings", "false"],
+    ids=["true", "settings", "beside plugins", "false", "plugin still available"],
 )  # fmt: skip
-def test_web_search_shorthand_adds_the_web_plugin_once(
-    options: dict[str, Any], plugins: list[dict[str, Any]]
+def test_web_search_is_the_server_tool_and_the_plugin_stays_available(
+    options: dict[str, Any], expected: dict[str, Any]
 ) -> None:
-    assert build_openrouter_body(options) == {"plugins": plugins}
+    assert build_openrouter_body(options) == expected
 
 
-def test_web_search_settings_that_contradict_the_web_plugin_are_rejected() -> None:
-    with pytest.raises(ValueError, match="both configure the web plugin"):
-        build_openrouter_body(
-            {"web_search": {"max_results": 5}, "plugins": [web_plugin(max_results=2)]}
-        )
+def test_web_search_together_with_the_web_plugin_is_rejected() -> None:
+    with pytest.raises(ValueError, match="both ask for web search"):
+        build_openrouter_body({"web_search": True, "plugins": [web_plugin(max_results=2)]})
 
 
 def test_the_body_shares_nothing_with_the_options() -> None:

@@ -1,0 +1,91 @@
+"""`openrouter-gemini credits`: the key's spending limit, usage and what is left (`GET /key`)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from typing import Any
+
+from pydantic import SecretStr
+
+from langchain_openrouter_gemini.cli.terminal import Terminal, format_cost
+
+__all__ = ["add_parser", "run"]
+
+_NO_KEY = (
+    "OPENROUTER_API_KEY is not set. Export your key (sk-or-..., from "
+    "https://openrouter.ai/keys), or add --offline to ask the bundled emulator."
+)
+
+
+def add_parser(commands: Any) -> None:
+    """Register the `credits` command on the CLI's subparsers."""
+    parser = commands.add_parser(
+        "credits",
+        help="show your key's spending limit, usage and what is left",
+        description=(
+            "Read OpenRouter's GET /key for OPENROUTER_API_KEY: the key's spending limit, "
+            "what is left of it, and its usage (all in USD)."
+        ),
+    )
+    parser.add_argument("--json", action="store_true", help="print OpenRouter's fields as JSON")
+    parser.add_argument(
+        "--offline", action="store_true", help="ask the bundled emulator (no key needed)"
+    )
+
+
+def run(args: argparse.Namespace, term: Terminal) -> int:
+    """Print the key's limit and usage; exit code 2 without a key, 1 when OpenRouter fails."""
+    from langchain_openrouter_gemini.chat_models import ChatOpenRouterGemini
+
+    if args.offline:
+        from langchain_openrouter_gemini.testing import OpenRouterEmulator
+
+        with OpenRouterEmulator() as emulator:
+            model = ChatOpenRouterGemini(
+                base_url=emulator.base_url, api_key=SecretStr("sk-or-emulator")
+            )
+            info = model.get_key_info().model_dump()
+    else:
+        if not os.environ.get("OPENROUTER_API_KEY", "").strip():
+            term.error(_NO_KEY)
+            return 2
+        info = ChatOpenRouterGemini().get_key_info().model_dump()
+    if args.json:
+        term.line(json.dumps(info, indent=2, ensure_ascii=False))
+        return 0
+    for line in describe(info):
+        term.line(line)
+    return 0
+
+
+def describe(info: dict[str, Any]) -> list[str]:
+    """The human lines for a `KeyInfo` dump."""
+    limit, remaining = info.get("limit"), info.get("limit_remaining")
+    reset = info.get("limit_reset")
+    lines = [f"key        {info.get('label') or '(no label)'}"]
+    if limit is None:
+        lines.append("limit      none on this key (your account's credits apply)")
+    else:
+        lines.append(f"limit      {_usd(limit)}" + (f", resets {reset}" if reset else ""))
+    periods = [
+        f"{name} {_usd(info[key])}"
+        for name, key in (("today", "usage_daily"), ("this week", "usage_weekly"))
+        if isinstance(info.get(key), (int, float))
+    ]
+    used = _usd(info.get("usage"))
+    lines.append(f"used       {used}" + (f" ({', '.join(periods)})" if periods else ""))
+    if remaining is not None:
+        lines.append(f"remaining  {_usd(remaining)}")
+    if info.get("byok_usage"):
+        lines.append(f"BYOK usage {_usd(info['byok_usage'])} (billed by your own provider keys)")
+    if info.get("is_free_tier"):
+        lines.append("free tier  yes (free models only, with their rate limits)")
+    return lines
+
+
+def _usd(value: Any) -> str:
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return "unknown"
+    return format_cost(float(value)) if 0 < value < 0.01 else f"${value:,.2f}"
