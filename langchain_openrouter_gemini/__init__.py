@@ -2,6 +2,7 @@
 
 from langchain_openrouter_gemini._version import __version__ as __version__
 from langchain_openrouter_gemini.chat_models import ChatOpenRouterGemini
+from langchain_openrouter_gemini.embeddings import OpenRouterGeminiEmbeddings
 from langchain_openrouter_gemini.errors import (
     OpenRouterAuthenticationError,
     OpenRouterBadRequestError,
@@ -20,7 +21,7 @@ from langchain_openrouter_gemini.errors import (
     OpenRouterTimeoutError,
     OpenRouterUpstreamError,
 )
-from langchain_openrouter_gemini.model_string import init_chat_model
+from langchain_openrouter_gemini.model_string import init_chat_model, init_embeddings
 
 __all__ = [
     "ChatOpenRouterGemini",
@@ -30,6 +31,7 @@ __all__ = [
     "OpenRouterConnectionError",
     "OpenRouterContextLengthError",
     "OpenRouterError",
+    "OpenRouterGeminiEmbeddings",
     "OpenRouterInsufficientCreditsError",
     "OpenRouterMalformedResponseError",
     "OpenRouterModelNotFoundError",
@@ -41,4 +43,5 @@ __all__ = [
     "OpenRouterTimeoutError",
     "OpenRouterUpstreamError",
     "init_chat_model",
+    "init_embeddings",
 ]

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
 from langchain_openrouter_gemini.testing.echo import echo_reply
+from langchain_openrouter_gemini.testing.embeddings import embeddings_reply
 from langchain_openrouter_gemini.testing.faults import Fault
 from langchain_openrouter_gemini.testing.render import (
     Rendered,
@@ -71,7 +72,7 @@ class Handler(BaseHTTPRequestHandler):
         self._guard(self._get)
 
     def do_POST(self) -> None:
-        """Serve `/chat/completions`."""
+        """Serve `/chat/completions` and `/embeddings`."""
         self._guard(self._post)
 
     def _guard(self, action: Any) -> None:
@@ -115,7 +116,8 @@ class Handler(BaseHTTPRequestHandler):
         except ValueError:
             body = None
         self.state.record(self.command, self.path, dict(self.headers.items()), raw, body)
-        if urlsplit(self.path).path != f"{API_ROOT}/chat/completions":
+        route = urlsplit(self.path).path
+        if route not in (f"{API_ROOT}/chat/completions", f"{API_ROOT}/embeddings"):
             self._send_error(404, f"No route for POST {urlsplit(self.path).path}.")
             return
         authorization = self.headers.get("Authorization", "")
@@ -125,6 +127,10 @@ class Handler(BaseHTTPRequestHandler):
             return
         if body is None:
             self._send_error(400, "The request body is not valid JSON.")
+            return
+        if route == f"{API_ROOT}/embeddings":
+            status, payload = embeddings_reply(body)
+            self._send_json(status, payload, padded=status == 200)
             return
         problem = request_problem(body)
         if problem is not None:
