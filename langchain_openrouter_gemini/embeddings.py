@@ -186,10 +186,11 @@ class OpenRouterGeminiEmbeddings(Serializable, Embeddings):
     def _normalize_model(cls, value: str) -> str:
         return normalize_model_id(value)
 
-    @field_validator("dimensions")
+    @field_validator("dimensions", mode="before")
     @classmethod
     def _check_dimensions(cls, value: Any) -> Any:
-        if value is not None and (isinstance(value, bool) or value < 1):
+        bad = isinstance(value, bool) or (isinstance(value, (int, float)) and value < 1)
+        if value is not None and bad:
             raise ValueError(
                 f"dimensions must be a positive whole number such as 768, got {value!r}."
             )
