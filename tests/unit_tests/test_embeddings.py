@@ -33,7 +33,9 @@ def vector(text: str, size: int = 4) -> list[float]:
     return [float(len(text))] + [seed + i / 10 for i in range(1, size)]
 
 
-def ok(body: dict[str, Any], *, shuffle: bool = False, cost: float | None = 2e-7) -> httpx2.Response:
+def ok(
+    body: dict[str, Any], *, shuffle: bool = False, cost: float | None = 2e-7
+) -> httpx2.Response:
     texts = body["input"]
     size = body.get("dimensions") or 4
     data = [
@@ -566,7 +568,12 @@ def test_init_embeddings_reads_the_model_string(monkeypatch: pytest.MonkeyPatch)
     assert init_embeddings("gemini-embedding-001", dimensions=1536).dimensions == 1536
     assert init_embeddings().model == "google/gemini-embedding-001"
     # Keyword arguments win over the string.
-    assert init_embeddings("openrouter:gemini-embedding-001?dimensions=768", dimensions=3072).dimensions == 3072
+    assert (
+        init_embeddings(
+            "openrouter:gemini-embedding-001?dimensions=768", dimensions=3072
+        ).dimensions
+        == 3072
+    )
 
 
 @pytest.mark.parametrize(

@@ -74,7 +74,9 @@ def test_texts_that_share_words_land_closer(emu: OpenRouterEmulator) -> None:
         "Oslo is the capital city of Norway.",
         "Bananas are a yellow tropical fruit.",
     ]
-    vectors = [item["embedding"] for item in post(emu, {"model": MODEL, "input": texts}).json()["data"]]
+    vectors = [
+        item["embedding"] for item in post(emu, {"model": MODEL, "input": texts}).json()["data"]
+    ]
     assert cosine(vectors[0], vectors[1]) > 0.5
     assert cosine(vectors[0], vectors[1]) > cosine(vectors[0], vectors[2]) + 0.4
 
