@@ -166,32 +166,34 @@ class ClientCache:
     def __init__(self) -> None:
         """Start empty."""
         self._lock = threading.Lock()
-        self._sync: openai.OpenAI | None = None
-        self._async: openai.AsyncOpenAI | None = None
+        self._built: dict[str, Any] = {}
 
     @property
     def empty(self) -> bool:
         """Whether no client has been built yet."""
-        return self._sync is None and self._async is None
+        return not self._built
+
+    def _get(self, kind: str, build: Callable[[], Any]) -> Any:
+        client = self._built.get(kind)
+        if client is None:
+            with self._lock:
+                client = self._built.get(kind)
+                if client is None:
+                    client = self._built[kind] = build()
+        return client
 
     def sync(self, options: Callable[[], dict[str, Any]], http_client: Any) -> openai.OpenAI:
         """The sync client, built from `options()` and `http_client` the first time."""
-        client = self._sync
-        if client is None:
-            with self._lock:
-                client = self._sync
-                if client is None:
-                    client = self._sync = openai.OpenAI(**options(), http_client=http_client)
+        client: openai.OpenAI = self._get(
+            "sync", lambda: openai.OpenAI(**options(), http_client=http_client)
+        )
         return client
 
     def async_(self, options: Callable[[], dict[str, Any]], http_client: Any) -> openai.AsyncOpenAI:
         """The async client, built from `options()` and `http_client` the first time."""
-        client = self._async
-        if client is None:
-            with self._lock:
-                client = self._async
-                if client is None:
-                    client = self._async = openai.AsyncOpenAI(**options(), http_client=http_client)
+        client: openai.AsyncOpenAI = self._get(
+            "async", lambda: openai.AsyncOpenAI(**options(), http_client=http_client)
+        )
         return client
 
     def __getstate__(self) -> dict[str, Any]:
@@ -207,5 +209,4 @@ class ClientCache:
         return ClientCache()
 
     def __repr__(self) -> str:
-        built = [kind for kind, c in (("sync", self._sync), ("async", self._async)) if c]
-        return f"ClientCache(built={built})"
+        return f"ClientCache(built={sorted(self._built)})"

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from langchain_openrouter_gemini.errors import error_from_payload, malformed_response
+from langchain_openrouter_gemini.wire.usage import cost_fields, usage_to_metadata
 
 __all__ = [
     "EMBEDDINGS_PATH",
@@ -81,30 +82,17 @@ def embeddings_body(model: str, texts: Sequence[str], options: Mapping[str, Any]
     return body
 
 
-def _int(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return None
-
-
 def _usage(data: Mapping[str, Any]) -> EmbeddingUsage:
     usage = data.get("usage")
     usage = usage if isinstance(usage, Mapping) else {}
-    prompt = _int(usage.get("prompt_tokens")) or 0
-    total = _int(usage.get("total_tokens"))
-    raw_cost = usage.get("cost")
-    cost: float | None = None
-    if isinstance(raw_cost, (int, float)) and not isinstance(raw_cost, bool):
-        cost = float(raw_cost) if math.isfinite(raw_cost) else None
+    # The chat usage rules, read the same way (embeddings have no completion tokens).
+    tokens = usage_to_metadata(usage)
+    cost = cost_fields(usage).get("cost")
     model = data.get("model")
     return EmbeddingUsage(
-        prompt_tokens=prompt,
-        total_tokens=prompt if total is None else total,
-        cost=cost,
+        prompt_tokens=tokens["input_tokens"],
+        total_tokens=tokens["total_tokens"],
+        cost=cost if isinstance(cost, float) and math.isfinite(cost) else None,
         requests=1,
         model=model if isinstance(model, str) else None,
     )
@@ -157,9 +145,10 @@ def _slots(items: list[Any], expected: int, reply: str) -> list[int]:
     indexes = [item.get("index") if isinstance(item, Mapping) else None for item in items]
     if all(index is None for index in indexes):
         return list(range(len(items)))
+    slots: list[int] = []
     seen: set[int] = set()
     for position, index in enumerate(indexes):
-        number = _int(index)
+        number = index if isinstance(index, int) and not isinstance(index, bool) else None
         if number is None:
             raise malformed_response(
                 f"OpenRouter's embedding data[{position}] has no usable index ({index!r}) "
@@ -177,7 +166,8 @@ def _slots(items: list[Any], expected: int, reply: str) -> list[int]:
                 f"OpenRouter's embedding reply lists index {number} twice", reply
             )
         seen.add(number)
-    return [_int(index) or 0 for index in indexes]
+        slots.append(number)
+    return slots
 
 
 def parse_embeddings(

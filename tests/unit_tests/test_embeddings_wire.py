@@ -6,7 +6,7 @@ import base64
 import struct
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from langchain_openrouter_gemini.errors import OpenRouterError
@@ -15,14 +15,8 @@ from langchain_openrouter_gemini.wire.embeddings import (
     embeddings_body,
     parse_embeddings,
 )
+from tests.reliability.test_parser_properties import FUZZ
 
-# The machine running CI is shared and slow; correctness, not speed, is under test here.
-FUZZ = settings(
-    max_examples=150,
-    derandomize=True,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
 finite = st.floats(allow_nan=False, allow_infinity=False, width=32)
 
 
