@@ -15,7 +15,7 @@ from typing import Any
 
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
-from langchain_openrouter_gemini.cli import embed
+from langchain_openrouter_gemini.cli import embed as embed_command
 from langchain_openrouter_gemini.cli.answer import stream_answer
 from langchain_openrouter_gemini.cli.endpoint import UsageError, endpoint
 from langchain_openrouter_gemini.cli.terminal import Terminal
@@ -74,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument(
         "--offline", action="store_true", help="answer from the bundled emulator (no key needed)"
     )
-    embed.add_parser(commands)
+    embed_command.add_parser(commands)
     demo = commands.add_parser("demo", help="a short tour of the package")
     demo.add_argument(
         "--offline", action="store_true", help="use the emulator even when a key is set"
@@ -94,7 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_demo(term, offline=args.offline)
         if args.command == "embed":
-            return embed.run(args, term)
+            return embed_command.run(args, term)
         return _chat(args, term)
     except UsageError as exc:
         term.error(str(exc))
