@@ -17,6 +17,7 @@ import base64
 import functools
 import hashlib
 import math
+import operator
 import random
 import re
 import struct
@@ -66,7 +67,7 @@ def _direction(word: str, size: int) -> tuple[float, ...]:
 
 
 def _normalised(values: list[float]) -> list[float]:
-    norm = math.sqrt(sum(v * v for v in values)) or 1.0
+    norm = math.sqrt(math.fsum(map(operator.mul, values, values))) or 1.0
     return [v / norm for v in values]
 
 
@@ -82,10 +83,9 @@ def embed_text(text: str, full_size: int = 3072, dimensions: int | None = None) 
         The vector.
 
     """
-    total = [0.0] * full_size
+    total: list[float] = [0.0] * full_size
     for word in _words(text):
-        for i, value in enumerate(_direction(word, full_size)):
-            total[i] += value
+        total = list(map(operator.add, total, _direction(word, full_size)))
     vector = _normalised(total)
     if dimensions is not None and dimensions < full_size:
         vector = _normalised(vector[:dimensions])

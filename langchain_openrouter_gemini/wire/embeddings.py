@@ -22,7 +22,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from langchain_openrouter_gemini.errors import error_from_payload, malformed_response
+from langchain_openrouter_gemini.errors import (
+    OpenRouterMalformedResponseError,
+    error_from_payload,
+    malformed_response,
+)
 from langchain_openrouter_gemini.wire.usage import cost_fields, usage_to_metadata
 
 __all__ = [
@@ -82,6 +86,11 @@ def embeddings_body(model: str, texts: Sequence[str], options: Mapping[str, Any]
     return body
 
 
+def _malformed(reason: str, reply: Mapping[str, Any]) -> OpenRouterMalformedResponseError:
+    # The preview is built only on failure: a good reply holds some 300,000 numbers.
+    return malformed_response(reason, json.dumps(reply, default=str)[:500])
+
+
 def _usage(data: Mapping[str, Any]) -> EmbeddingUsage:
     usage = data.get("usage")
     usage = usage if isinstance(usage, Mapping) else {}
@@ -98,37 +107,39 @@ def _usage(data: Mapping[str, Any]) -> EmbeddingUsage:
     )
 
 
-def _vector(raw: Any, position: int, reply: str) -> list[float]:
+def _vector(raw: Any, position: int, reply: Mapping[str, Any]) -> list[float]:
     if isinstance(raw, str):
         # `encoding_format: "base64"`: little-endian float32s, as OpenAI-style APIs send them.
         try:
             packed = base64.b64decode(raw, validate=True)
         except (binascii.Error, ValueError):
-            raise malformed_response(
+            raise _malformed(
                 f"OpenRouter's embedding data[{position}] is a string that is not base64", reply
             ) from None
         if len(packed) % 4:
-            raise malformed_response(
+            raise _malformed(
                 f"OpenRouter's base64 embedding data[{position}] is not a whole number of "
                 "float32 values",
                 reply,
             )
         raw = list(struct.unpack(f"<{len(packed) // 4}f", packed))
     if not isinstance(raw, list) or not raw:
-        raise malformed_response(
+        raise _malformed(
             f"OpenRouter's embedding data[{position}] has no vector (a list of numbers)", reply
         )
+    if set(map(type, raw)) == {float} and all(map(math.isfinite, raw)):
+        return raw  # the usual case, checked at C speed
     vector: list[float] = []
     for value in raw:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise malformed_response(
+            raise _malformed(
                 f"OpenRouter's embedding data[{position}] holds {type(value).__name__} "
                 f"{value!r}, not a number",
                 reply,
             )
         number = float(value)
         if not math.isfinite(number):
-            raise malformed_response(
+            raise _malformed(
                 f"OpenRouter's embedding data[{position}] holds {value!r}, not a finite number",
                 reply,
             )
@@ -136,7 +147,7 @@ def _vector(raw: Any, position: int, reply: str) -> list[float]:
     return vector
 
 
-def _slots(items: list[Any], expected: int, reply: str) -> list[int]:
+def _slots(items: list[Any], expected: int, reply: Mapping[str, Any]) -> list[int]:
     """Where each `data` item goes in the input order.
 
     OpenRouter's reference marks `index` optional: when no item carries one, the list order
@@ -150,21 +161,19 @@ def _slots(items: list[Any], expected: int, reply: str) -> list[int]:
     for position, index in enumerate(indexes):
         number = index if isinstance(index, int) and not isinstance(index, bool) else None
         if number is None:
-            raise malformed_response(
+            raise _malformed(
                 f"OpenRouter's embedding data[{position}] has no usable index ({index!r}) "
                 "while others do",
                 reply,
             )
         if not 0 <= number < expected:
-            raise malformed_response(
+            raise _malformed(
                 f"OpenRouter's embedding data[{position}] has index {number}, outside the "
                 f"{expected} input(s) sent",
                 reply,
             )
         if number in seen:
-            raise malformed_response(
-                f"OpenRouter's embedding reply lists index {number} twice", reply
-            )
+            raise _malformed(f"OpenRouter's embedding reply lists index {number} twice", reply)
         seen.add(number)
         slots.append(number)
     return slots
@@ -192,31 +201,29 @@ def parse_embeddings(
     """
     if (error := error_from_payload(data)) is not None:
         raise error
-    reply = json.dumps(data, default=str)[:500]
+    reply = data
     items = data.get("data")
     if not isinstance(items, list):
-        raise malformed_response("OpenRouter's embeddings reply has no `data` list", reply)
+        raise _malformed("OpenRouter's embeddings reply has no `data` list", reply)
     if len(items) != expected:
-        raise malformed_response(
+        raise _malformed(
             f"OpenRouter returned {len(items)} embedding(s) for {expected} input(s)", reply
         )
     vectors: list[list[float]] = [[] for _ in range(expected)]
     slots = _slots(items, expected, reply)
     for position, (item, slot) in enumerate(zip(items, slots, strict=True)):
         if not isinstance(item, Mapping):
-            raise malformed_response(
-                f"OpenRouter's embedding data[{position}] is not an object", reply
-            )
+            raise _malformed(f"OpenRouter's embedding data[{position}] is not an object", reply)
         vectors[slot] = _vector(item.get("embedding"), position, reply)
     lengths = {len(vector) for vector in vectors}
     if dimensions is not None and lengths != {dimensions}:
-        raise malformed_response(
+        raise _malformed(
             f"OpenRouter returned vectors of {sorted(lengths)} dimension(s), not the "
             f"{dimensions} asked for",
             reply,
         )
     if len(lengths) > 1:
-        raise malformed_response(
+        raise _malformed(
             f"OpenRouter returned vectors of differing lengths {sorted(lengths)}", reply
         )
     return vectors, _usage(data)
