@@ -24,6 +24,7 @@ __all__ = [
     "DEFAULT_CONNECT_TIMEOUT",
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
+    "RENAMED_SETTINGS",
     "ClientCache",
     "api_key_field",
     "app_title_field",
@@ -45,6 +46,8 @@ DEFAULT_BASE_URL = "https://openrouter.ai/api/v1"
 DEFAULT_TIMEOUT = 600.0
 DEFAULT_CONNECT_TIMEOUT = 10.0
 DEFAULT_MAX_RETRIES = 2
+# langchain-openrouter's spellings of the attribution settings, accepted as aliases.
+RENAMED_SETTINGS = {"site_url": "app_url", "app_name": "app_title"}
 
 
 # --- Field declarations (one home for the environment variables) ---------------------------

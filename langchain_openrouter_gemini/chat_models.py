@@ -36,7 +36,7 @@ DEFAULT_TIMEOUT = _connection.DEFAULT_TIMEOUT
 DEFAULT_CONNECT_TIMEOUT = _connection.DEFAULT_CONNECT_TIMEOUT
 
 
-_RENAMED = {"site_url": "app_url", "app_name": "app_title"}
+_RENAMED = _connection.RENAMED_SETTINGS
 
 
 class ChatOpenRouterGemini(BaseChatOpenAI):

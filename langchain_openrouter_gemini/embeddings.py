@@ -48,7 +48,7 @@ DEFAULT_CHUNK_SIZE = 100
 GEMINI_RECOMMENDED_DIMENSIONS = (768, 1536, 3072)
 GEMINI_MAX_DIMENSIONS = 3072
 
-_RENAMED = {"site_url": "app_url", "app_name": "app_title"}
+_RENAMED = _connection.RENAMED_SETTINGS
 
 
 @dataclass(frozen=True)
