@@ -80,7 +80,17 @@ def _csv(value: str) -> list[str]:
     return items
 
 
+# Connection and attribution settings, the same for every model string.
+_CONNECTION_PARAMS: dict[str, Callable[[str], Any]] = {
+    "max_retries": int,
+    "timeout": float,
+    "user": str,
+    "app_url": str,
+    "app_title": str,
+}
+
 _PARAMS: dict[str, Callable[[str], Any]] = {
+    **_CONNECTION_PARAMS,
     "temperature": float,
     "top_p": float,
     "top_k": int,
@@ -91,8 +101,6 @@ _PARAMS: dict[str, Callable[[str], Any]] = {
     "repetition_penalty": float,
     "seed": int,
     "max_tokens": int,
-    "max_retries": int,
-    "timeout": float,
     "reasoning_effort": _effort,
     "thinking_budget": int,
     "streaming": _bool,
@@ -104,9 +112,6 @@ _PARAMS: dict[str, Callable[[str], Any]] = {
     "transforms": _csv,
     "stop": _csv,
     "session_id": str,
-    "user": str,
-    "app_url": str,
-    "app_title": str,
 }
 
 
@@ -118,17 +123,13 @@ def _encoding(value: str) -> str:
 
 # Parameters an embeddings model string may set (`OpenRouterGeminiEmbeddings` fields).
 _EMBEDDING_PARAMS: dict[str, Callable[[str], Any]] = {
+    **_CONNECTION_PARAMS,
     "dimensions": int,
     "chunk_size": int,
     "max_concurrency": int,
-    "max_retries": int,
-    "timeout": float,
     "encoding_format": _encoding,
     "query_input_type": str,
     "document_input_type": str,
-    "user": str,
-    "app_url": str,
-    "app_title": str,
 }
 
 
