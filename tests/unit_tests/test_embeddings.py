@@ -595,3 +595,21 @@ def test_init_embeddings_errors_like_init_chat_model(
         init_embeddings(spec)
     assert fragment in str(info.value)
     assert "sk-or-leak" not in str(info.value)
+
+
+# --- Over a real socket --------------------------------------------------------------------
+
+
+def test_a_server_that_never_answers_is_our_typed_timeout() -> None:
+    import socket
+
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(8)  # accepts connections, never replies
+        port = server.getsockname()[1]
+        model = OpenRouterGeminiEmbeddings(
+            api_key=KEY, base_url=f"http://127.0.0.1:{port}/api/v1", timeout=0.3, max_retries=0
+        )
+        with pytest.raises(e.OpenRouterClientTimeoutError) as info:
+            model.embed_query("x")
+    assert KEY not in str(info.value)
