@@ -4,6 +4,7 @@ from langchain_openrouter_gemini._version import __version__ as __version__
 from langchain_openrouter_gemini.account import KeyInfo
 from langchain_openrouter_gemini.callbacks import get_openrouter_callback
 from langchain_openrouter_gemini.chat_models import ChatOpenRouterGemini
+from langchain_openrouter_gemini.embeddings import OpenRouterGeminiEmbeddings
 from langchain_openrouter_gemini.errors import (
     OpenRouterAuthenticationError,
     OpenRouterBadRequestError,
@@ -25,7 +26,7 @@ from langchain_openrouter_gemini.errors import (
     OpenRouterUpstreamError,
 )
 from langchain_openrouter_gemini.generations import Generation
-from langchain_openrouter_gemini.model_string import init_chat_model
+from langchain_openrouter_gemini.model_string import init_chat_model, init_embeddings
 from langchain_openrouter_gemini.server_tools import web_search_tool
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "OpenRouterContextLengthError",
     "OpenRouterError",
     "OpenRouterGenerationNotFoundError",
+    "OpenRouterGeminiEmbeddings",
     "OpenRouterInsufficientCreditsError",
     "OpenRouterMalformedResponseError",
     "OpenRouterModelNotFoundError",
@@ -53,4 +55,5 @@ __all__ = [
     "get_openrouter_callback",
     "init_chat_model",
     "web_search_tool",
+    "init_embeddings",
 ]

@@ -46,7 +46,11 @@ def _accepted_names(model: type[BaseModel]) -> frozenset[str]:
 
 
 def check_known_arguments(
-    model: type[BaseModel], values: Mapping[str, Any], *, also: Iterable[str] = ()
+    model: type[BaseModel],
+    values: Mapping[str, Any],
+    *,
+    also: Iterable[str] = (),
+    fix: str = _EXTRA_FIX,
 ) -> None:
     """Reject constructor arguments the model has no field for, suggesting the closest name.
 
@@ -54,6 +58,7 @@ def check_known_arguments(
         model: The model class being built.
         values: The constructor's keyword arguments.
         also: Further accepted names (old spellings translated elsewhere).
+        fix: How to send a deliberate extra field with this model, appended to the message.
 
     Raises:
         ValueError: An argument is unknown; the message names it, the closest known name
@@ -71,7 +76,7 @@ def check_known_arguments(
         problems.append(f"{key!r}{hint}")
     msg = (
         f"{model.__name__} got unknown argument(s) {', '.join(problems)} "
-        f"(OpenRouter would ignore them and use its defaults). {_EXTRA_FIX}"
+        f"(OpenRouter would ignore them and use its defaults). {fix}"
     )
     raise ValueError(msg)
 

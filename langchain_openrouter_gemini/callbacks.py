@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.messages import BaseMessage
@@ -20,7 +20,7 @@ from langchain_openrouter_gemini.catalogue import estimate_cost
 from langchain_openrouter_gemini.errors import OpenRouterBudgetExceededError
 from langchain_openrouter_gemini.wire.usage import usd
 
-__all__ = ["OpenRouterCallbackHandler", "get_openrouter_callback"]
+__all__ = ["OpenRouterCallbackHandler", "count_embeddings", "get_openrouter_callback"]
 
 
 class OpenRouterCallbackHandler(BaseCallbackHandler):
@@ -303,3 +303,25 @@ def get_openrouter_callback(
         yield handler
     finally:
         _current_handler.reset(token)
+
+
+def count_embeddings(usage: Mapping[str, Any], cost: float | None, model: str | None) -> None:
+    """Add one embeddings request to the enclosing `get_openrouter_callback()`, if any.
+
+    LangChain's `Embeddings` emit no callbacks, so `OpenRouterGeminiEmbeddings` reports each
+    request here. `usage` is LangChain `usage_metadata`; a reply without `cost` is priced
+    from the catalogue when it knows `model`, else counted as unpriced.
+    """
+    handler = _current_handler.get()
+    if handler is None:
+        return
+    unreported = cost is None
+    if cost is None:
+        cost = estimate_cost(model, usage)
+    handler._record(
+        uuid4(),
+        usage=usage,
+        cost=cost,
+        estimated=unreported and cost is not None,
+        unreported=unreported,
+    )

@@ -18,12 +18,11 @@ from langchain_core.messages.block_translators import register_translator
 from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from langchain_core.runnables import Runnable
 from langchain_core.tools import BaseTool
-from langchain_core.utils import from_env, secret_from_env
 from langchain_openai.chat_models.base import BaseChatOpenAI
 from pydantic import ConfigDict, Field, PrivateAttr, SecretStr, field_validator, model_validator
 from typing_extensions import Self
 
-from langchain_openrouter_gemini import _transport
+from langchain_openrouter_gemini import _connection, _transport
 from langchain_openrouter_gemini._checks import check_known_arguments, check_max_tokens
 from langchain_openrouter_gemini._payload import build_request_body, check_reasoning_settings
 from langchain_openrouter_gemini._structured import structured_output_runnable
@@ -45,14 +44,12 @@ from langchain_openrouter_gemini.wire.stream import StreamParser
 __all__ = ["DEFAULT_BASE_URL", "DEFAULT_MODEL", "ChatOpenRouterGemini"]
 
 DEFAULT_MODEL = "google/gemini-2.5-flash"
-DEFAULT_BASE_URL = "https://openrouter.ai/api/v1"
-# Gemini can think for minutes before the first token: a short read timeout would cut
-# real answers. Connecting, though, should fail fast.
-DEFAULT_TIMEOUT = 600.0
-DEFAULT_CONNECT_TIMEOUT = 10.0
+DEFAULT_BASE_URL = _connection.DEFAULT_BASE_URL
+DEFAULT_TIMEOUT = _connection.DEFAULT_TIMEOUT
+DEFAULT_CONNECT_TIMEOUT = _connection.DEFAULT_CONNECT_TIMEOUT
 
 
-_RENAMED = {"site_url": "app_url", "app_name": "app_title"}
+_RENAMED = _connection.RENAMED_SETTINGS
 
 # `content_blocks` of our replies shows OpenRouter's `url_citation`s as v1 citations.
 register_translator(MODEL_PROVIDER, citations.translate_content, citations.translate_content_chunk)
@@ -84,17 +81,10 @@ class ChatOpenRouterGemini(BaseChatOpenAI):
     model_name: str = Field(default=DEFAULT_MODEL, alias="model")
     """OpenRouter model id, e.g. `google/gemini-2.5-flash` or `google/gemini-2.5-pro:nitro`."""
 
-    openai_api_key: SecretStr | None = Field(
-        alias="api_key", default_factory=secret_from_env("OPENROUTER_API_KEY", default=None)
-    )
+    openai_api_key: SecretStr | None = _connection.api_key_field()
     """OpenRouter API key; defaults to the `OPENROUTER_API_KEY` environment variable."""
 
-    openai_api_base: str | None = Field(
-        alias="base_url",
-        default_factory=from_env(
-            ("OPENROUTER_BASE_URL", "OPENROUTER_API_BASE"), default=DEFAULT_BASE_URL
-        ),
-    )
+    openai_api_base: str | None = _connection.base_url_field()
     """API base URL; env `OPENROUTER_BASE_URL` (or `OPENROUTER_API_BASE`)."""
 
     request_timeout: float | tuple[float, float] | Any | None = Field(
@@ -114,10 +104,10 @@ class ChatOpenRouterGemini(BaseChatOpenAI):
     `None` means the default, 2; `0` turns retries off.
     """
 
-    app_url: str | None = Field(default_factory=from_env("OPENROUTER_APP_URL", default=None))
+    app_url: str | None = _connection.app_url_field()
     """Your app's URL, sent as `HTTP-Referer` for OpenRouter's attribution."""
 
-    app_title: str | None = Field(default_factory=from_env("OPENROUTER_APP_TITLE", default=None))
+    app_title: str | None = _connection.app_title_field()
     """Your app's name, sent as `X-Title` and `X-OpenRouter-Title`."""
 
     app_categories: list[str] | None = None
@@ -183,7 +173,7 @@ class ChatOpenRouterGemini(BaseChatOpenAI):
     response_healing: bool = False
     """Turn on OpenRouter's `response-healing` plugin for structured output."""
 
-    _clients: dict[str, Any] = PrivateAttr(default_factory=dict)
+    _clients: _connection.ClientCache = PrivateAttr(default_factory=_connection.ClientCache)
 
     @model_validator(mode="before")
     @classmethod
@@ -219,15 +209,8 @@ class ChatOpenRouterGemini(BaseChatOpenAI):
     @model_validator(mode="after")
     def validate_environment(self) -> Self:
         """Check the key and base URL; the HTTP clients are built on first use."""
-        if self.openai_api_key is None or not self.openai_api_key.get_secret_value().strip():
-            msg = (
-                "No OpenRouter API key. Set the OPENROUTER_API_KEY environment variable or "
-                "pass api_key=... to ChatOpenRouterGemini (keys start with 'sk-or-')."
-            )
-            raise ValueError(msg)
-        if not self.openai_api_base:
-            self.openai_api_base = DEFAULT_BASE_URL
-        self.openai_api_base = self.openai_api_base.rstrip("/")
+        _connection.require_api_key(self.openai_api_key, type(self).__name__)
+        self.openai_api_base = _connection.normalize_base_url(self.openai_api_base)
         if self.stream_usage is None:
             self.stream_usage = True  # OpenRouter always reports usage.
         check_reasoning_settings(self)
@@ -286,51 +269,28 @@ class ChatOpenRouterGemini(BaseChatOpenAI):
     # --- Clients (built lazily so models construct fast and pickle) ---------------------
 
     def _headers(self) -> dict[str, str]:
-        headers: dict[str, str] = {}
-        if self.app_url:
-            headers["HTTP-Referer"] = self.app_url
-        if self.app_title:
-            headers["X-Title"] = self.app_title
-            headers["X-OpenRouter-Title"] = self.app_title
-        if self.app_categories:
-            headers["X-OpenRouter-Categories"] = ",".join(self.app_categories)
-        headers.update(self.default_headers or {})
-        return headers
+        return _connection.attribution_headers(
+            app_url=self.app_url,
+            app_title=self.app_title,
+            app_categories=self.app_categories,
+            default_headers=self.default_headers,
+        )
 
     def _client_options(self) -> dict[str, Any]:
-        assert self.openai_api_key is not None  # checked in validate_environment
-        return {
-            "api_key": self.openai_api_key.get_secret_value(),
-            "base_url": self.openai_api_base,
-            "default_headers": self._headers(),
-            "default_query": self.default_query,
-            "timeout": self._timeout(),
-            "max_retries": 2 if self.max_retries is None else self.max_retries,
-        }
+        return _connection.client_options(
+            api_key=self.openai_api_key,
+            base_url=self.openai_api_base,
+            headers=self._headers(),
+            timeout=self._timeout(),
+            max_retries=self.max_retries,
+            default_query=self.default_query,
+        )
 
     def _sync_client(self) -> openai.OpenAI:
-        client = self._clients.get("sync")
-        if client is None:
-            client = openai.OpenAI(**self._client_options(), http_client=self.http_client)
-            self._clients["sync"] = client
-        return client
+        return self._clients.sync(self._client_options, self.http_client)
 
     def _async_client(self) -> openai.AsyncOpenAI:
-        client = self._clients.get("async")
-        if client is None:
-            client = openai.AsyncOpenAI(
-                **self._client_options(), http_client=self.http_async_client
-            )
-            self._clients["async"] = client
-        return client
-
-    def __getstate__(self) -> dict[Any, Any]:
-        """Pickle without live HTTP clients; a worker process builds its own."""
-        state = super().__getstate__()
-        private = dict(state.get("__pydantic_private__") or {})
-        private["_clients"] = {}
-        state["__pydantic_private__"] = private
-        return state
+        return self._clients.async_(self._client_options, self.http_async_client)
 
     # --- Requests -----------------------------------------------------------------------
 
@@ -348,15 +308,7 @@ class ChatOpenRouterGemini(BaseChatOpenAI):
         wait for the response head), and `0` / `None` turn the chunk timeout off, as in
         langchain-openai.
         """
-        base = self.request_timeout
-        if isinstance(base, httpx2.Timeout):
-            timeout = base
-        elif isinstance(base, tuple):
-            timeout = httpx2.Timeout(base[1], connect=base[0])
-        else:
-            read = float(base) if isinstance(base, (int, float)) else None
-            connect = self.connect_timeout if read is None else min(self.connect_timeout, read)
-            timeout = httpx2.Timeout(read, connect=connect)
+        timeout = _connection.resolve_timeout(self.request_timeout, self.connect_timeout)
         if stream and self.stream_chunk_timeout:
             read = self.stream_chunk_timeout
             if timeout.read is not None:

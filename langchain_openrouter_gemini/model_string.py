@@ -5,7 +5,7 @@ The part before `?` names the model (an OpenRouter id, with variants); the query
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import parse_qsl
 
@@ -18,8 +18,15 @@ from langchain_openrouter_gemini.model_ids import VARIANTS, normalize_model_id, 
 
 if TYPE_CHECKING:
     from langchain_openrouter_gemini.chat_models import ChatOpenRouterGemini
+    from langchain_openrouter_gemini.embeddings import OpenRouterGeminiEmbeddings
 
-__all__ = ["ConfigurableChatModel", "init_chat_model", "parse_model_string"]
+__all__ = [
+    "ConfigurableChatModel",
+    "init_chat_model",
+    "init_embeddings",
+    "parse_embeddings_string",
+    "parse_model_string",
+]
 
 # Providers LangChain's own `init_chat_model` knows; naming one here is a mistake worth
 # catching early, since this package only talks to OpenRouter.
@@ -73,7 +80,17 @@ def _csv(value: str) -> list[str]:
     return items
 
 
+# Connection and attribution settings, the same for every model string.
+_CONNECTION_PARAMS: dict[str, Callable[[str], Any]] = {
+    "max_retries": int,
+    "timeout": float,
+    "user": str,
+    "app_url": str,
+    "app_title": str,
+}
+
 _PARAMS: dict[str, Callable[[str], Any]] = {
+    **_CONNECTION_PARAMS,
     "temperature": float,
     "top_p": float,
     "top_k": int,
@@ -84,8 +101,6 @@ _PARAMS: dict[str, Callable[[str], Any]] = {
     "repetition_penalty": float,
     "seed": int,
     "max_tokens": int,
-    "max_retries": int,
-    "timeout": float,
     "reasoning_effort": _effort,
     "thinking_budget": int,
     "streaming": _bool,
@@ -97,13 +112,30 @@ _PARAMS: dict[str, Callable[[str], Any]] = {
     "transforms": _csv,
     "stop": _csv,
     "session_id": str,
-    "user": str,
-    "app_url": str,
-    "app_title": str,
 }
 
 
-def parse_model_string(spec: str) -> dict[str, Any]:
+def _encoding(value: str) -> str:
+    if value not in ("float", "base64"):
+        raise ValueError("expected float or base64")
+    return value
+
+
+# Parameters an embeddings model string may set (`OpenRouterGeminiEmbeddings` fields).
+_EMBEDDING_PARAMS: dict[str, Callable[[str], Any]] = {
+    **_CONNECTION_PARAMS,
+    "dimensions": int,
+    "chunk_size": int,
+    "max_concurrency": int,
+    "encoding_format": _encoding,
+    "query_input_type": str,
+    "document_input_type": str,
+}
+
+
+def parse_model_string(
+    spec: str, *, params: Mapping[str, Callable[[str], Any]] | None = None
+) -> dict[str, Any]:
     """Parse a model string into `ChatOpenRouterGemini` keyword arguments.
 
     Accepted forms: `openrouter:google/gemini-2.5-flash`, `google/gemini-2.5-flash`,
@@ -146,11 +178,47 @@ def parse_model_string(spec: str) -> dict[str, Any]:
             )
             raise ValueError(msg)
     kwargs: dict[str, Any] = {"model": model_id}
-    kwargs.update(_parse_query(spec, query))
+    kwargs.update(_parse_query(spec, query, _PARAMS if params is None else params))
     return kwargs
 
 
-def _parse_query(spec: str, query: str) -> dict[str, Any]:
+def parse_embeddings_string(spec: str) -> dict[str, Any]:
+    """Parse `"openrouter:google/gemini-embedding-001?dimensions=768"` into embeddings kwargs.
+
+    The model part follows `parse_model_string`'s rules; the parameters after `?` are the
+    embeddings' own (`dimensions`, `chunk_size`, `encoding_format`, ...).
+
+    Raises:
+        ValueError: As `parse_model_string`, for the embeddings' parameter set.
+
+    """
+    return parse_model_string(spec, params=_EMBEDDING_PARAMS)
+
+
+def init_embeddings(model: str | None = None, **kwargs: Any) -> OpenRouterGeminiEmbeddings:
+    """Build `OpenRouterGeminiEmbeddings` from a model string, like LangChain's `init_embeddings`.
+
+    Args:
+        model: A model string such as `"openrouter:google/gemini-embedding-001?dimensions=768"`;
+            the default embedding model when omitted.
+        **kwargs: Constructor arguments; they win over parameters in the string.
+
+    Example:
+        ```python
+        embeddings = init_embeddings("openrouter:google/gemini-embedding-001?dimensions=768")
+        ```
+
+    """
+    from langchain_openrouter_gemini.embeddings import OpenRouterGeminiEmbeddings
+
+    if model is None:
+        return OpenRouterGeminiEmbeddings(**kwargs)
+    return OpenRouterGeminiEmbeddings.from_model_string(model, **kwargs)
+
+
+def _parse_query(
+    spec: str, query: str, params: Mapping[str, Callable[[str], Any]]
+) -> dict[str, Any]:
     if not query:
         return {}
     try:
@@ -167,11 +235,11 @@ def _parse_query(spec: str, query: str) -> dict[str, Any]:
                 "OPENROUTER_API_KEY instead."
             )
             raise ValueError(msg.replace(raw, "***") if raw else msg)
-        convert = _PARAMS.get(name)
+        convert = params.get(name)
         if convert is None:
             msg = (
                 f"Model string {spec!r} has unknown parameter {name!r}; "
-                f"known parameters: {', '.join(sorted(_PARAMS))}."
+                f"known parameters: {', '.join(sorted(params))}."
             )
             raise ValueError(msg)
         try:

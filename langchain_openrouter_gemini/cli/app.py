@@ -8,18 +8,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
 from langchain_openrouter_gemini.cli import credits
+from langchain_openrouter_gemini.cli import embed as embed_command
 from langchain_openrouter_gemini.cli import models as models_command
 from langchain_openrouter_gemini.cli.answer import stream_answer
+from langchain_openrouter_gemini.cli.endpoint import UsageError, endpoint
 from langchain_openrouter_gemini.cli.terminal import Terminal
 
 __all__ = ["main"]
@@ -32,6 +32,7 @@ examples:
   openrouter-gemini chat "Extract the invoice" --pdf invoice.pdf --json-schema invoice.json
   openrouter-gemini chat "hi" --model "openrouter:gemini-2.5-pro?temperature=0"
   openrouter-gemini chat "hi" --offline        # against the bundled emulator, no key needed
+  openrouter-gemini embed "Oslo is in Norway." "Lima is in Peru." --dimensions 768
   openrouter-gemini demo                       # the tour; offline unless OPENROUTER_API_KEY is set
   openrouter-gemini credits                    # your key's spending limit, usage and what is left
 
@@ -39,10 +40,6 @@ environment:
   OPENROUTER_API_KEY   your key (sk-or-...); required for live calls
   NO_COLOR             set to turn colour off; colour is also off when output is not a terminal
 """
-
-
-class UsageError(Exception):
-    """Bad arguments, unreadable files or a missing key: exit code 2."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -80,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument(
         "--offline", action="store_true", help="answer from the bundled emulator (no key needed)"
     )
+    embed_command.add_parser(commands)
     demo = commands.add_parser("demo", help="a short tour of the package")
     demo.add_argument(
         "--offline", action="store_true", help="use the emulator even when a key is set"
@@ -104,6 +102,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from langchain_openrouter_gemini.cli.demo import run_demo
 
             return run_demo(term, offline=args.offline)
+        if args.command == "embed":
+            return embed_command.run(args, term)
         return _chat(args, term)
     except UsageError as exc:
         term.error(str(exc))
@@ -114,24 +114,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         term.error("interrupted")
         return 130
-
-
-@contextmanager
-def _endpoint(offline: bool) -> Iterator[dict[str, Any]]:
-    """Model settings for live OpenRouter, or for an emulator started for this command."""
-    if not offline:
-        if not os.environ.get("OPENROUTER_API_KEY", "").strip():
-            msg = (
-                "OPENROUTER_API_KEY is not set. Export your key (sk-or-..., from "
-                "https://openrouter.ai/keys), or add --offline to use the bundled emulator."
-            )
-            raise UsageError(msg)
-        yield {}
-        return
-    from langchain_openrouter_gemini.testing import OpenRouterEmulator
-
-    with OpenRouterEmulator() as emulator:
-        yield {"base_url": emulator.base_url, "api_key": "sk-or-emulator"}
 
 
 def _attachments(args: argparse.Namespace) -> list[dict[str, Any]]:
@@ -181,11 +163,11 @@ def _chat(args: argparse.Namespace, term: Terminal) -> int:
 
     messages = _messages(args)
     schema = _load_schema(args.json_schema) if args.json_schema else None
-    with _endpoint(args.offline) as endpoint:
+    with endpoint(args.offline) as settings:
         if args.reasoning:
-            endpoint["reasoning"] = {"effort": args.reasoning}
+            settings["reasoning"] = {"effort": args.reasoning}
         try:
-            model = ChatOpenRouterGemini.from_model_string(args.model, **endpoint)
+            model = ChatOpenRouterGemini.from_model_string(args.model, **settings)
         except ValueError as exc:
             raise UsageError(str(exc)) from None
         if schema is not None:

@@ -4,19 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 from typing import Any
 
-from pydantic import SecretStr
-
+from langchain_openrouter_gemini.cli.endpoint import endpoint
 from langchain_openrouter_gemini.cli.terminal import Terminal, format_cost
 
 __all__ = ["add_parser", "run"]
-
-_NO_KEY = (
-    "OPENROUTER_API_KEY is not set. Export your key (sk-or-..., from "
-    "https://openrouter.ai/keys), or add --offline to ask the bundled emulator."
-)
 
 
 def add_parser(commands: Any) -> None:
@@ -39,19 +32,8 @@ def run(args: argparse.Namespace, term: Terminal) -> int:
     """Print the key's limit and usage; exit code 2 without a key, 1 when OpenRouter fails."""
     from langchain_openrouter_gemini.chat_models import ChatOpenRouterGemini
 
-    if args.offline:
-        from langchain_openrouter_gemini.testing import OpenRouterEmulator
-
-        with OpenRouterEmulator() as emulator:
-            model = ChatOpenRouterGemini(
-                base_url=emulator.base_url, api_key=SecretStr("sk-or-emulator")
-            )
-            info = model.get_key_info().model_dump()
-    else:
-        if not os.environ.get("OPENROUTER_API_KEY", "").strip():
-            term.error(_NO_KEY)
-            return 2
-        info = ChatOpenRouterGemini().get_key_info().model_dump()
+    with endpoint(args.offline) as settings:
+        info = ChatOpenRouterGemini(**settings).get_key_info().model_dump()
     if args.json:
         term.line(json.dumps(info, indent=2, ensure_ascii=False))
         return 0

@@ -54,7 +54,9 @@ class _Tour:
         self.term = term
         self.emulator = emulator
         self.llm = ChatOpenRouterGemini(model=MODEL, app_title="openrouter-gemini demo", **settings)
-        self.rows: list[tuple[str, AIMessage]] = []
+        self.settings = settings
+        # (step, model, input tokens, output tokens, cost) for the cost table.
+        self.rows: list[tuple[str, str | None, int, int, float | None]] = []
 
     def script(self, *replies: Any) -> None:
         if self.emulator is not None:
@@ -65,7 +67,17 @@ class _Tour:
         self.term.line(text, "bold", "cyan")
 
     def record(self, step: str, message: AIMessage) -> None:
-        self.rows.append((step, message))
+        usage: dict[str, Any] = dict(message.usage_metadata or {})
+        meta = message.response_metadata
+        self.rows.append(
+            (
+                step,
+                meta.get("model_name"),
+                usage.get("input_tokens", 0),
+                usage.get("output_tokens", 0),
+                meta.get("cost"),
+            )
+        )
 
     def multimodal(self) -> None:
         from langchain_openrouter_gemini import content
@@ -144,17 +156,52 @@ class _Tour:
         self.term.line(repr(result["parsed"]))
         self.record("structured output", result["raw"])
 
+    def retrieval(self) -> None:
+        from langchain_core.documents import Document
+        from langchain_core.vectorstores import InMemoryVectorStore
+
+        from langchain_openrouter_gemini.callbacks import get_openrouter_callback
+        from langchain_openrouter_gemini.embeddings import OpenRouterGeminiEmbeddings
+        from langchain_openrouter_gemini.testing import Reply
+
+        self.heading("5. Retrieval: embed notes, find the closest, answer with sources")
+        self.script(Reply.text("Bergen gets about 2,250 mm of rain a year [1]."))
+        notes = [
+            ("bergen.md", "Bergen is Norway's rainiest city, with about 2,250 mm of rain a year."),
+            ("oslo.md", "Oslo is the capital of Norway and sits at the head of a fjord."),
+            ("lima.md", "Lima, the capital of Peru, gets almost no rain at all."),
+        ]
+        embeddings = OpenRouterGeminiEmbeddings(
+            dimensions=768, app_title="openrouter-gemini demo", **self.settings
+        )
+        documents = [Document(text, metadata={"source": name}) for name, text in notes]
+        question = "How much rain does Bergen get in a year?"
+        # Vector stores never hand back the embeddings' usage; the callback counts it.
+        with get_openrouter_callback() as spent:
+            store = InMemoryVectorStore.from_documents(documents, embeddings)
+            found = store.similarity_search(question, k=2)
+        sources = "\n".join(f"[{i}] {doc.page_content}" for i, doc in enumerate(found, 1))
+        self.term.line(
+            f"  {len(notes)} notes embedded; closest to the question: "
+            + ", ".join(str(doc.metadata["source"]) for doc in found),
+            "dim",
+        )
+        reply = self.llm.invoke(
+            [HumanMessage(f"Answer from these sources, citing them:\n{sources}\n\n{question}")]
+        )
+        self.term.line(reply.text)
+        cost = None if spent.unpriced_requests else spent.total_cost
+        self.rows.append(("embeddings", embeddings.model, spent.prompt_tokens, 0, cost))
+        self.record("answer with sources", reply)
+
     def cost_table(self) -> None:
-        self.heading("5. What it cost")
+        self.heading("6. What it cost")
         total = 0.0
         self.term.line(f"{'step':<22} {'model':<28} {'in':>6} {'out':>6}  cost")
-        for step, message in self.rows:
-            usage: dict[str, Any] = dict(message.usage_metadata or {})
-            cost = message.response_metadata.get("cost")
+        for step, model, input_tokens, output_tokens, cost in self.rows:
             total += cost or 0.0
             self.term.line(
-                f"{step:<22} {message.response_metadata.get('model_name')!s:<28} "
-                f"{usage.get('input_tokens', 0):>6} {usage.get('output_tokens', 0):>6}  "
+                f"{step:<22} {model!s:<28} {input_tokens:>6} {output_tokens:>6}  "
                 f"{format_cost(cost)}"
             )
         self.term.line(f"{'total':<22} {'':<28} {'':>6} {'':>6}  {format_cost(total)}", "bold")
@@ -185,5 +232,6 @@ def run_demo(term: Terminal, *, offline: bool = False) -> int:
         tour.reasoning()
         tour.agent_loop()
         tour.structured()
+        tour.retrieval()
         tour.cost_table()
     return 0

@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from langchain_openrouter_gemini.testing import server_tools
 from langchain_openrouter_gemini.testing.echo import echo_reply
+from langchain_openrouter_gemini.testing.embeddings import embeddings_reply
 from langchain_openrouter_gemini.testing.faults import Fault
 from langchain_openrouter_gemini.testing.keys import key_reply
 from langchain_openrouter_gemini.testing.render import (
@@ -73,7 +74,7 @@ class Handler(BaseHTTPRequestHandler):
         self._guard(self._get)
 
     def do_POST(self) -> None:
-        """Serve `/chat/completions`."""
+        """Serve `/chat/completions` and `/embeddings`."""
         self._guard(self._post)
 
     def _guard(self, action: Any) -> None:
@@ -121,7 +122,8 @@ class Handler(BaseHTTPRequestHandler):
         except ValueError:
             body = None
         self.state.record(self.command, self.path, dict(self.headers.items()), raw, body)
-        if urlsplit(self.path).path != f"{API_ROOT}/chat/completions":
+        route = urlsplit(self.path).path
+        if route not in (f"{API_ROOT}/chat/completions", f"{API_ROOT}/embeddings"):
             self._send_error(404, f"No route for POST {urlsplit(self.path).path}.")
             return
         authorization = self.headers.get("Authorization", "")
@@ -131,6 +133,10 @@ class Handler(BaseHTTPRequestHandler):
             return
         if body is None:
             self._send_error(400, "The request body is not valid JSON.")
+            return
+        if route == f"{API_ROOT}/embeddings":
+            status, payload = embeddings_reply(body)
+            self._send_json(status, payload, padded=status == 200)
             return
         problem = request_problem(body)
         if problem is not None:

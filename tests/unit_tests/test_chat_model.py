@@ -208,7 +208,7 @@ def test_pickles_after_use_and_works_in_the_copy(fake: FakeOpenRouter) -> None:
     model._sync_client()  # a live client must not block pickling
     copy = pickle.loads(pickle.dumps(model))
     assert copy.temperature == 0.4
-    assert copy._clients == {}
+    assert copy._clients.empty
     assert copy.openai_api_key is not None and copy.openai_api_key.get_secret_value() == KEY
 
 

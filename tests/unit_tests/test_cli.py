@@ -90,9 +90,11 @@ def test_demo_runs_offline_end_to_end_without_a_key() -> None:
     assert result.returncode == 0, result.stderr
     first, *_ = result.stdout.splitlines()
     assert "offline" in first and "emulator" in first
-    for heading in ("1. ", "2. ", "3. ", "4. ", "5. What it cost"):
+    for heading in ("1. ", "2. ", "3. ", "4. ", "5. Retrieval", "6. What it cost"):
         assert heading in result.stdout
     assert "thought signature carried" in result.stdout
+    assert "closest to the question: bergen.md" in result.stdout
+    assert any(line.startswith("embeddings ") for line in result.stdout.splitlines())
     assert "total" in result.stdout.splitlines()[-1]
 
 

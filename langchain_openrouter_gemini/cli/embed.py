@@ -1,0 +1,86 @@
+"""`openrouter-gemini embed TEXT...`: embed texts, print their dimensions and what it cost."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from pydantic import ValidationError
+
+from langchain_openrouter_gemini.cli.endpoint import UsageError, endpoint
+from langchain_openrouter_gemini.cli.terminal import Terminal, format_cost
+
+__all__ = ["add_parser", "run"]
+
+DEFAULT_MODEL = "google/gemini-embedding-001"
+_PREVIEW = 48
+
+
+def add_parser(commands: Any) -> argparse.ArgumentParser:
+    """Register the `embed` command on the CLI's subparsers."""
+    parser: argparse.ArgumentParser = commands.add_parser(
+        "embed",
+        help="embed texts; print dimensions and cost (--json for the vectors)",
+        description="Embed each TEXT with a Gemini embedding model through OpenRouter.",
+    )
+    parser.add_argument("texts", nargs="+", metavar="TEXT", help="a text to embed")
+    parser.add_argument(
+        "--model",
+        default=DEFAULT_MODEL,
+        metavar="SPEC",
+        help='a model id or string: "openrouter:google/gemini-embedding-001?dimensions=768"',
+    )
+    parser.add_argument(
+        "--dimensions", type=int, metavar="N", help="vector length (Google: 768, 1536, 3072)"
+    )
+    parser.add_argument(
+        "--query", action="store_true", help="embed as search queries, not documents"
+    )
+    parser.add_argument("--json", action="store_true", help="print the vectors and usage as JSON")
+    parser.add_argument(
+        "--offline", action="store_true", help="answer from the bundled emulator (no key needed)"
+    )
+    return parser
+
+
+def _preview(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= _PREVIEW else flat[: _PREVIEW - 1] + "…"
+
+
+def run(args: argparse.Namespace, term: Terminal) -> int:
+    """Run `embed`; returns the exit code (OpenRouter errors propagate to the CLI)."""
+    from langchain_openrouter_gemini.embeddings import OpenRouterGeminiEmbeddings
+
+    with endpoint(args.offline) as settings:
+        if args.dimensions is not None:
+            settings["dimensions"] = args.dimensions
+        try:
+            model = OpenRouterGeminiEmbeddings.from_model_string(args.model, **settings)
+            result = model.embed_with_usage(args.texts, as_query=args.query)
+        except ValidationError as exc:
+            raise UsageError("; ".join(str(error["msg"]) for error in exc.errors())) from None
+        except (TypeError, ValueError) as exc:
+            raise UsageError(str(exc)) from None
+    usage = result.usage
+    dimensions = len(result.vectors[0])
+    if args.json:
+        payload = {
+            "model": usage.model or model.model,
+            "dimensions": dimensions,
+            "prompt_tokens": usage.prompt_tokens,
+            "cost": usage.cost,
+            "vectors": result.vectors,
+        }
+        term.line(json.dumps(payload))
+        return 0
+    for text, vector in zip(args.texts, result.vectors, strict=True):
+        head = ", ".join(f"{value:+.4f}" for value in vector[:3])
+        term.line(f"{len(vector)} dimensions  [{head}, …]  {_preview(text)}")
+    summary = (
+        f"{len(result.vectors)} text(s) · {usage.model or model.model} · {dimensions} dimensions"
+        f" · {usage.prompt_tokens} tokens · {format_cost(usage.cost)}"
+    )
+    term.line(summary, "dim")
+    return 0
