@@ -45,6 +45,12 @@ class SSELineDecoder:
                 data = data[1:]
                 if not data:
                     return []
+        if data[-1] == 10:  # the usual read: whole lines, ending with LF
+            if self._pending:
+                self._pending.append(data)
+                data = b"".join(self._pending)
+                self._pending = []
+            return self._lines(data)
         end = max(data.rfind(b"\n"), data.rfind(b"\r"))
         if end < 0:
             self._pending.append(data)

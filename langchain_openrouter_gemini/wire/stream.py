@@ -121,6 +121,8 @@ class StreamParser:
         of the chunks handed out plus the usage, cost, finish reason and merged
         `reasoning_details` received so far, so nothing already paid for is lost.
         """
+        if error.partial_message is not None:
+            return  # already kept where the error was raised
         if self._handed_out or self._usage is not None or self._details:
             messages = [c.message for c in self._handed_out]
             messages.append(self._final_chunk().message)

@@ -286,4 +286,5 @@ def test_nothing_after_done_belongs_to_the_reply() -> None:
     out = [c for line in [*sse_lines, *after, "data: {broken"] if (c := parser.feed(line))]
     assert parser.done
     assert [c.text for c in out] == ["Only this.", ""]
-    assert sum(1 for c in out if c.message.usage_metadata) == 1  # type: ignore[attr-defined]
+    usages = [c.message.usage_metadata for c in out if isinstance(c.message, AIMessageChunk)]
+    assert [u["total_tokens"] for u in usages if u] == [USAGE["total_tokens"]]
