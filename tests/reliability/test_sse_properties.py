@@ -18,7 +18,7 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import httpx2
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from langchain_core.messages import AIMessageChunk, BaseMessageChunk
 
@@ -29,14 +29,9 @@ from langchain_openrouter_gemini.testing.replies import ToolCallSpec
 from langchain_openrouter_gemini.testing.signatures import SignatureBook
 from langchain_openrouter_gemini.wire.sse import SSELineDecoder
 from langchain_openrouter_gemini.wire.stream import StreamParser
+from tests.reliability.test_parser_properties import FUZZ as SPEC
+from tests.reliability.test_parser_properties import REQUEST
 
-SPEC = settings(
-    max_examples=120,
-    derandomize=True,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
-REQUEST = {"model": "google/gemini-2.5-flash", "messages": [{"role": "user", "content": "hi"}]}
 BOOK = SignatureBook(b"sse-property-tests-secret")
 
 # Everything `str.splitlines()` splits at besides CR and LF, then CR and LF themselves.
