@@ -23,6 +23,7 @@ from typing import Any, NoReturn, cast
 import httpx2
 import openai
 
+from langchain_openrouter_gemini._drain import adrain, drain
 from langchain_openrouter_gemini._retry import Retries
 from langchain_openrouter_gemini._version import __version__
 from langchain_openrouter_gemini.errors import (
@@ -260,15 +261,18 @@ def stream_lines(
     """Open a streaming request; yields an iterator over the SSE lines.
 
     Retries happen only until the response head arrives, so a stream is never retried
-    after its first event has been handed out. Leaving the block (at `[DONE]`, on an
-    error, or when the caller stops early) closes the response and frees its connection,
-    even when the server would keep it open.
+    after its first event has been handed out. Leaving the block frees the connection,
+    even when the server would keep the body open: after `[DONE]` (a normal exit) the rest
+    of the body is read if it ends at once, keeping the connection for the next request
+    (`_drain`); after an error or an early stop the response is closed.
     """
     exchange = _Exchange(client, body, timeout)
     response = _send(exchange, stream=True)
+    lines = _sse_lines(response.iter_bytes())
     try:
         with exchange.translating(streaming=True):
-            yield _sse_lines(response.iter_bytes())
+            yield lines
+        drain(response, lines)
     finally:
         response.close()
 
@@ -284,6 +288,7 @@ async def astream_lines(
     try:
         with exchange.translating(streaming=True):
             yield lines
+        await adrain(response, lines)
     finally:
         # An async generator left suspended (a stream stopped at [DONE]) is closed here,
         # not by the garbage collector on some later loop iteration.

@@ -3,8 +3,9 @@
 The emulator renders well-behaved replies; this server is for the hostile but legal
 ones it does not make: a stream that stays open after `[DONE]`, bytes after `[DONE]`, a
 stream that goes silent. Every POST gets `200 text/event-stream` (chunked) with the
-scripted pieces, one chunk each; then the server holds the connection open for `hold`
-seconds and notes whether the client hung up first.
+scripted pieces, one chunk each; then the server holds the body open for `hold` seconds,
+noting whether the client hung up first, ends it, and waits for the next request on the
+same connection.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ class LoopbackSSE:
         client_hung_up: Set when a client closed its connection while the server was
             still holding it open (what a reader that stops at `[DONE]` does).
         requests: How many requests arrived.
+        connections: How many connections they came on (keep-alive reuses one).
 
     """
 
@@ -39,6 +41,7 @@ class LoopbackSSE:
         self.hold = hold
         self.client_hung_up = threading.Event()
         self.requests = 0
+        self.connections = 0
         self._stop = threading.Event()
         self._listener = socket.create_server(("127.0.0.1", 0))
         self._listener.settimeout(0.05)
@@ -79,43 +82,60 @@ class LoopbackSSE:
             self._threads.append(thread)
 
     def _serve(self, conn: socket.socket) -> None:
+        self.connections += 1
         with conn:
-            conn.settimeout(5)
-            if not _read_request(conn):
-                return
-            self.requests += 1
+            # HTTP/1.1 keep-alive: the next request may come on the same connection.
+            while not self._stop.is_set() and self._serve_one(conn):
+                pass
+
+    def _serve_one(self, conn: socket.socket) -> bool:
+        try:
+            if not _read_request(conn, self._stop):
+                return False
+        except OSError:
+            return False
+        self.requests += 1
+        try:
+            conn.sendall(_HEAD)
+            for piece in self.pieces:
+                conn.sendall(b"%x\r\n%s\r\n" % (len(piece), piece))
+        except OSError:  # the client stopped reading (at [DONE]) and hung up
+            self.client_hung_up.set()
+            return False
+        conn.settimeout(0.05)
+        deadline = time.monotonic() + self.hold
+        while time.monotonic() < deadline and not self._stop.is_set():
             try:
-                conn.sendall(_HEAD)
-                for piece in self.pieces:
-                    conn.sendall(b"%x\r\n%s\r\n" % (len(piece), piece))
-            except OSError:  # the client stopped reading (at [DONE]) and hung up
-                self.client_hung_up.set()
-                return
-            conn.settimeout(0.05)
-            deadline = time.monotonic() + self.hold
-            while time.monotonic() < deadline and not self._stop.is_set():
-                try:
-                    if conn.recv(65536) == b"":
-                        self.client_hung_up.set()
-                        return
-                except TimeoutError:
-                    continue
-                except OSError:
+                if conn.recv(65536) == b"":
                     self.client_hung_up.set()
-                    return
-            try:
-                conn.sendall(b"0\r\n\r\n")
+                    return False
+            except TimeoutError:
+                continue
             except OSError:
                 self.client_hung_up.set()
+                return False
+        try:
+            conn.sendall(b"0\r\n\r\n")
+        except OSError:
+            self.client_hung_up.set()
+            return False
+        return True
 
 
-def _read_request(conn: socket.socket) -> bool:
+def _read_request(conn: socket.socket, stop: threading.Event) -> bool:
     data = b""
+    conn.settimeout(0.05)
     while b"\r\n\r\n" not in data:
-        piece = conn.recv(65536)
+        try:
+            piece = conn.recv(65536)
+        except TimeoutError:
+            if stop.is_set():
+                return False
+            continue
         if not piece:
             return False
         data += piece
+    conn.settimeout(5)
     head, _, body = data.partition(b"\r\n\r\n")
     length = 0
     for line in head.split(b"\r\n")[1:]:

@@ -193,3 +193,15 @@ async def test_a_stream_cut_before_done_keeps_the_partial_answer(mode: str) -> N
     assert partial is not None
     assert partial.content == "Almost"
     assert info.value.usage_metadata is not None
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_a_finished_stream_leaves_its_connection_for_the_next_request(mode: str) -> None:
+    # The body's end follows [DONE] at once: reading it keeps the connection in the pool,
+    # so the next call skips a new TCP (and TLS) handshake.
+    with LoopbackSSE([sse(*answer("Hel", "lo"), "[DONE]")], hold=0) as server:
+        llm = model(server)
+        for _ in range(3):
+            assert (await collect(llm, mode)).content == "Hello"
+    assert server.requests == 3
+    assert server.connections == 1
