@@ -39,17 +39,21 @@ class _Watchdog:
         self._tokens = itertools.count()
         self._thread: threading.Thread | None = None
 
-    def arm(self, sock: socket.socket, seconds: float) -> int:
+    def arm(self, sock: socket.socket) -> int:
         with self._lock:
             token = next(self._tokens)
             self._armed[token] = sock
-            heapq.heappush(self._deadlines, (time.monotonic() + seconds, token))
+            idle = not self._deadlines
+            heapq.heappush(self._deadlines, (time.monotonic() + GRACE, token))
             if self._thread is None:
                 self._thread = threading.Thread(
                     target=self._run, name="openrouter-stream-drain", daemon=True
                 )
                 self._thread.start()
-            self._lock.notify()
+            elif idle:
+                # Every deadline is GRACE after its arming, so a new one is never the
+                # earliest: the thread only needs waking when it waits for none at all.
+                self._lock.notify()
             return token
 
     def disarm(self, token: int) -> None:
@@ -87,7 +91,7 @@ def drain(response: Any, rest: Iterator[Any]) -> None:
     sock = stream.get_extra_info("socket") if stream is not None else None
     if not isinstance(sock, socket.socket):
         return
-    token = _WATCHDOG.arm(sock, GRACE)
+    token = _WATCHDOG.arm(sock)
     try:
         # Cut by the watchdog, or the server broke off: the answer is complete either way.
         with contextlib.suppress(Exception):
