@@ -8,6 +8,7 @@ and nothing the server sends after `[DONE]` belongs to it.
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from langchain_core import exceptions as lc
@@ -205,3 +206,13 @@ async def test_a_finished_stream_leaves_its_connection_for_the_next_request(mode
             assert (await collect(llm, mode)).content == "Hello"
     assert server.requests == 3
     assert server.connections == 1
+
+
+def test_threads_streaming_at_once_each_end_at_done() -> None:
+    # Every drain shares one watchdog; each held-open stream must still be cut off.
+    with LoopbackSSE([sse(*answer("Hel", "lo"), "[DONE]")], hold=10 * CHUNK_TIMEOUT) as server:
+        llm = model(server)
+        with ThreadPoolExecutor(8) as pool:
+            texts = list(pool.map(lambda _: "".join(c.text for c in llm.stream("hi")), range(8)))
+    assert texts == ["Hello"] * 8
+    assert server.requests == 8
