@@ -5,8 +5,8 @@ pool, proxies and TLS settings, or the `http_client=` a user passed) with the SD
 headers and retry policy (`_retry`), but not through the SDK's request machinery: per
 call that builds and copies option models, re-parses the URL and, for streams, a
 Pydantic object per chunk, which together cost more than the HTTP exchange itself on a
-short reply. Replies are read as raw JSON bytes or SSE lines and handed to the pure
-parsers in `wire/`.
+short reply. Replies are read as raw JSON bytes, or as SSE bytes cut into lines by
+`wire.sse`, and handed to the pure parsers in `wire/`.
 """
 
 from __future__ import annotations
@@ -16,22 +16,25 @@ import json
 import logging
 import time
 import weakref
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager
 from typing import Any, NoReturn, cast
 
 import httpx2
 import openai
 
+from langchain_openrouter_gemini._drain import adrain, drain
 from langchain_openrouter_gemini._retry import Retries
 from langchain_openrouter_gemini._version import __version__
 from langchain_openrouter_gemini.errors import (
     OpenRouterError,
     error_from_openai,
     error_from_response,
+    stalled_stream,
 )
 from langchain_openrouter_gemini.errors.parsing import redact
 from langchain_openrouter_gemini.wire.response import decode_body
+from langchain_openrouter_gemini.wire.sse import SSELineDecoder
 
 __all__ = [
     "CHAT_PATH",
@@ -142,9 +145,16 @@ class _Exchange:
             delay,
         )
 
-    def fail(self, exc: Exception) -> NoReturn:
-        """Raise the typed error for a transport failure, chained to it."""
+    def fail(self, exc: Exception, *, streaming: bool = False) -> NoReturn:
+        """Raise the typed error for a transport failure, chained to it.
+
+        `streaming`: the failure came while a stream's body was read, so a timeout means
+        the stream stalled (no bytes for the read timeout), not a slow first answer.
+        """
         _redact_chain(exc)
+        if streaming and isinstance(exc, self._timeout_error):
+            read = self.request.extensions.get("timeout", {}).get("read")
+            raise stalled_stream(read, request=self.request) from exc
         if isinstance(exc, self._timeout_error):
             sdk_error: openai.APIError = openai.APITimeoutError(request=self.request)
         else:
@@ -153,14 +163,14 @@ class _Exchange:
         raise error_from_openai(sdk_error) from exc
 
     @contextmanager
-    def translating(self) -> Iterator[None]:
+    def translating(self, *, streaming: bool = False) -> Iterator[None]:
         """Turn transport failures while a reply is read into typed errors."""
         try:
             yield
         except OpenRouterError:
             raise
         except self.transport_error as exc:
-            self.fail(exc)
+            self.fail(exc, streaming=streaming)
 
 
 def _redact_chain(exc: BaseException) -> None:
@@ -251,13 +261,18 @@ def stream_lines(
     """Open a streaming request; yields an iterator over the SSE lines.
 
     Retries happen only until the response head arrives, so a stream is never retried
-    after its first event has been handed out.
+    after its first event has been handed out. Leaving the block frees the connection,
+    even when the server would keep the body open: after `[DONE]` (a normal exit) the rest
+    of the body is read if it ends at once, keeping the connection for the next request
+    (`_drain`); after an error or an early stop the response is closed.
     """
     exchange = _Exchange(client, body, timeout)
     response = _send(exchange, stream=True)
+    lines = _sse_lines(response.iter_bytes())
     try:
-        with exchange.translating():
-            yield response.iter_lines()
+        with exchange.translating(streaming=True):
+            yield lines
+        drain(response, lines)
     finally:
         response.close()
 
@@ -269,8 +284,32 @@ async def astream_lines(
     """Async twin of `stream_lines`."""
     exchange = _Exchange(client, body, timeout)
     response = await _asend(exchange, stream=True)
+    lines = _asse_lines(response.aiter_bytes())
     try:
-        with exchange.translating():
-            yield response.aiter_lines()
+        with exchange.translating(streaming=True):
+            yield lines
+        await adrain(response, lines)
     finally:
+        # An async generator left suspended (a stream stopped at [DONE]) is closed here,
+        # not by the garbage collector on some later loop iteration.
+        await lines.aclose()
         await response.aclose()
+
+
+# Both read the body as bytes and leave the line splitting to one shared decoder.
+
+
+def _sse_lines(reads: Iterator[bytes]) -> Iterator[str]:
+    decoder = SSELineDecoder()
+    for data in reads:
+        yield from decoder.feed(data)
+    yield from decoder.close()
+
+
+async def _asse_lines(reads: AsyncIterator[bytes]) -> AsyncGenerator[str, None]:
+    decoder = SSELineDecoder()
+    async for data in reads:
+        for line in decoder.feed(data):
+            yield line
+    for line in decoder.close():
+        yield line

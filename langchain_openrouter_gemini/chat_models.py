@@ -28,6 +28,7 @@ from langchain_openrouter_gemini._payload import build_request_body, check_reaso
 from langchain_openrouter_gemini._structured import structured_output_runnable
 from langchain_openrouter_gemini.account import KeyInfo, afetch_key_info, fetch_key_info
 from langchain_openrouter_gemini.caching import CacheTTL
+from langchain_openrouter_gemini.errors import OpenRouterError
 from langchain_openrouter_gemini.generations import (
     DEFAULT_WAIT,
     Generation,
@@ -353,16 +354,25 @@ class ChatOpenRouterGemini(BaseChatOpenAI):
     ) -> Iterator[ChatGenerationChunk]:
         body = build_request_body(self, messages, stop=stop, **{**kwargs, "stream": True})
         parser = StreamParser(output_version=self.output_version)
-        with _transport.stream_lines(
-            self._sync_client(), body, self._timeout(stream=True)
-        ) as lines:
-            for line in lines:
-                if (chunk := parser.feed(line)) is not None:
-                    if run_manager:
-                        run_manager.on_llm_new_token(chunk.text, chunk=chunk)
-                    yield chunk
-            if (chunk := parser.finish()) is not None:
-                yield chunk
+        try:
+            with _transport.stream_lines(
+                self._sync_client(), body, self._timeout(stream=True)
+            ) as lines:
+                for line in lines:
+                    if (chunk := parser.feed(line)) is not None and not parser.done:
+                        if run_manager:
+                            run_manager.on_llm_new_token(chunk.text, chunk=chunk)
+                        yield chunk
+                    if parser.done:
+                        break  # [DONE]: leave the block, freeing the connection, first
+                final = chunk if parser.done else parser.finish()
+        except OpenRouterError as error:
+            parser.keep_partial(error)  # a stall or a cut: the parser did not see it
+            raise
+        if final is not None:
+            if run_manager:
+                run_manager.on_llm_new_token(final.text, chunk=final)
+            yield final
 
     async def _astream(
         self,
@@ -374,14 +384,23 @@ class ChatOpenRouterGemini(BaseChatOpenAI):
         body = build_request_body(self, messages, stop=stop, **{**kwargs, "stream": True})
         parser = StreamParser(output_version=self.output_version)
         timeout = self._timeout(stream=True)
-        async with _transport.astream_lines(self._async_client(), body, timeout) as lines:
-            async for line in lines:
-                if (chunk := parser.feed(line)) is not None:
-                    if run_manager:
-                        await run_manager.on_llm_new_token(chunk.text, chunk=chunk)
-                    yield chunk
-            if (chunk := parser.finish()) is not None:
-                yield chunk
+        try:
+            async with _transport.astream_lines(self._async_client(), body, timeout) as lines:
+                async for line in lines:
+                    if (chunk := parser.feed(line)) is not None and not parser.done:
+                        if run_manager:
+                            await run_manager.on_llm_new_token(chunk.text, chunk=chunk)
+                        yield chunk
+                    if parser.done:
+                        break
+                final = chunk if parser.done else parser.finish()
+        except OpenRouterError as error:
+            parser.keep_partial(error)
+            raise
+        if final is not None:
+            if run_manager:
+                await run_manager.on_llm_new_token(final.text, chunk=final)
+            yield final
 
     # --- Cost and account -----------------------------------------------------------------
 

@@ -9,7 +9,7 @@ people: what happened and what to do. Keys never appear in it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx2
 import openai
@@ -27,7 +27,11 @@ from langchain_core.exceptions import (
 )
 
 from langchain_openrouter_gemini.errors.incomplete import OpenRouterIncompleteOutputError
-from langchain_openrouter_gemini.errors.messages import MessageContext, describe
+from langchain_openrouter_gemini.errors.messages import (
+    MessageContext,
+    describe,
+    stalled_stream_message,
+)
 from langchain_openrouter_gemini.errors.parsing import (
     ErrorDetails,
     looks_like_context_overflow,
@@ -37,6 +41,9 @@ from langchain_openrouter_gemini.errors.parsing import (
     redact,
     status_from_code,
 )
+
+if TYPE_CHECKING:
+    from langchain_core.messages import AIMessageChunk, UsageMetadata
 
 __all__ = [
     "OpenRouterAuthenticationError",
@@ -62,6 +69,7 @@ __all__ = [
     "error_from_response",
     "is_retryable",
     "malformed_response",
+    "stalled_stream",
 ]
 
 _PLACEHOLDER_URL = "https://openrouter.ai/api/v1/chat/completions"
@@ -85,10 +93,18 @@ class OpenRouterError(openai.APIError, ModelError):
         raw: The upstream provider's raw error text, when OpenRouter passes it on.
         generation_id: The generation id (`gen-...`) when known.
         retry_after: Seconds the server asked us to wait, when it said.
+        partial_message: For a stream that failed after it had started (an error event,
+            even one after a normal finish, a cut, a stall, a malformed event): everything
+            received before the failure, merged into one `AIMessageChunk` (text, reasoning,
+            tool-call fragments, `reasoning_details`, finish reason, cost in
+            `response_metadata`). `None` when nothing had arrived.
+        usage_metadata: The usage the stream reported before failing (tokens you are
+            billed for), or `None`; the same as `partial_message.usage_metadata`.
 
     """
 
     kind = "stream"
+    partial_message: AIMessageChunk | None = None
     # Wider than the SDK's own declarations: errors found inside a 200 reply have no
     # HTTP status or response, and OpenRouter's codes are ints as often as strings.
     status_code: int | None
@@ -131,6 +147,21 @@ class OpenRouterError(openai.APIError, ModelError):
 
     def __str__(self) -> str:
         return self.description
+
+    @property
+    def usage_metadata(self) -> UsageMetadata | None:
+        """The usage a failed stream reported before the failure, when it did."""
+        return self.partial_message.usage_metadata if self.partial_message is not None else None
+
+    def attach_partial(self, message: AIMessageChunk) -> None:
+        """Keep what a stream delivered before this error on `partial_message`."""
+        if self.partial_message is None:
+            self.description += (
+                " What arrived before the failure (text, tool calls, usage) is on "
+                "error.partial_message."
+            )
+            self.args = (self.description,)
+        self.partial_message = message
 
     def __reduce__(self) -> tuple[Any, ...]:
         # Pickle by the description alone: requests and responses do not pickle.
@@ -463,6 +494,22 @@ def error_from_payload(payload: Mapping[str, Any]) -> OpenRouterError | None:
         )
         return _build(None, details, in_reply=True)
     return None
+
+
+def stalled_stream(
+    seconds: float | None, *, request: httpx2.Request | None = None
+) -> OpenRouterClientTimeoutError:
+    """The error for a stream that sent nothing for `seconds` after it had started.
+
+    Args:
+        seconds: The read timeout that fired, when known.
+        request: The streaming request.
+
+    Returns:
+        The error, ready to raise (a timeout; LangChain's `ModelTimeoutError` too).
+
+    """
+    return OpenRouterClientTimeoutError(stalled_stream_message(seconds), request=request)
 
 
 def malformed_response(reason: str, body: bytes | str | None) -> OpenRouterMalformedResponseError:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from langchain_openrouter_gemini.errors.parsing import ErrorDetails, one_line, redact
 
-__all__ = ["MessageContext", "describe"]
+__all__ = ["MessageContext", "describe", "stalled_stream_message"]
 
 RAW_LIMIT = 500
 MODELS_PAGE = "https://openrouter.ai/models"
@@ -225,3 +225,23 @@ def describe(kind: str, ctx: MessageContext) -> str:
     if raw and one_line(raw, RAW_LIMIT) not in text:
         text += f" Upstream said: {one_line(raw, RAW_LIMIT)}"
     return redact(text)
+
+
+def stalled_stream_message(seconds: float | None) -> str:
+    """The message for a stream that went silent after its reply had started.
+
+    Args:
+        seconds: The read timeout that fired (`stream_chunk_timeout`, or a shorter
+            `timeout`), when known.
+
+    Returns:
+        One paragraph: it stalled, it is not retried, what to do.
+
+    """
+    quiet = f"no data for {seconds:g} s" if seconds is not None else "no data within the timeout"
+    return (
+        f"The OpenRouter stream stalled: {quiet} after the reply had started, so the answer "
+        "is incomplete. A stream is not retried automatically once tokens may have reached "
+        "you (they would arrive twice): retry the call, or use .with_retry(). "
+        "stream_chunk_timeout=... sets how long a stream may stay silent."
+    )

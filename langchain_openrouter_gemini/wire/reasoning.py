@@ -20,12 +20,21 @@ __all__ = [
 
 # Only these grow across fragments; everything else identifies the entry.
 _CONCATENATED = ("text", "summary", "data")
+# For every other field these mean "not known yet": a later fragment's value wins.
+_UNKNOWN = (None, "")
 # OpenRouter's `ReasoningEffort` values (2026: `max` joined, above `xhigh`).
 _EFFORTS = ("minimal", "low", "medium", "high", "xhigh", "max", "none")
 
 
 class ReasoningDetailsAccumulator:
-    """Merges streamed `reasoning_details` fragments by (`type`, `index`)."""
+    """Merges streamed `reasoning_details` fragments by (`type`, `index`).
+
+    `text`, `summary` and `data` are concatenated; any other field keeps its first real
+    value, where an empty string (a placeholder some providers stream first) or `null`
+    counts as not known yet. Entries are otherwise kept as sent: no `id`, `format` of
+    `null` or `"unknown"`, a `reasoning.text` entry with only a `signature`, and two
+    entries of different types at the same `index` (Gemini 3) all go back unchanged.
+    """
 
     __slots__ = ("_by_key", "_entries")
 
@@ -54,7 +63,8 @@ class ReasoningDetailsAccumulator:
                 if name in _CONCATENATED and isinstance(value, str):
                     previous = entry.get(name)
                     entry[name] = previous + value if isinstance(previous, str) else value
-                elif entry.get(name) is None:
+                elif entry.get(name) in _UNKNOWN:
+                    # Some providers send `"signature": ""` first and the value last.
                     entry[name] = value
 
     def __bool__(self) -> bool:

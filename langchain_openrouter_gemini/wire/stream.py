@@ -2,7 +2,9 @@
 
 `StreamParser` is a plain state machine fed one line at a time, so the sync and async
 transports share every rule: keep-alive comments, `content: null`, the usage chunk sent
-in either of its two forms, `[DONE]`, mid-stream errors, and streams cut short.
+in any of its three forms, `[DONE]` (the end: nothing after it is read), mid-stream
+errors (even after a normal finish), and streams cut short. A stream that fails keeps
+what it had delivered on the error (`OpenRouterError.partial_message`).
 """
 
 from __future__ import annotations
@@ -12,11 +14,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from langchain_core.messages import AIMessageChunk
+from langchain_core.messages.ai import add_ai_message_chunks
 from langchain_core.messages.tool import ToolCallChunk, tool_call_chunk
 from langchain_core.outputs import ChatGenerationChunk
 
 from langchain_openrouter_gemini.errors import (
     OpenRouterConnectionError,
+    OpenRouterError,
     error_from_payload,
     malformed_response,
 )
@@ -57,18 +61,34 @@ class StreamParser:
         self._image_count = 0
         self._saw_choice = False
         self._last_event = ""
+        # The chunks handed out, kept (by reference) only to rebuild the partial answer
+        # when the stream fails; LangChain's `stream()` holds them all anyway.
+        self._handed_out: list[ChatGenerationChunk] = []
         self.done = False
+        """`[DONE]` arrived: the reply is complete; stop reading (later lines are ignored)."""
 
     def feed(self, line: str) -> ChatGenerationChunk | None:
-        """Consume one line (without its newline); return a chunk when an event completes."""
+        """Consume one line (without its newline); return a chunk when an event completes.
+
+        Raises:
+            OpenRouterError: The stream reported an error or sent an event that cannot be
+                read; what had arrived is on the error's `partial_message`.
+
+        """
+        if self.done:
+            return None
         if line.startswith("data:"):
+            value = line[6:] if line.startswith("data: ") else line[5:]
+            if value == "[DONE]" and not self._data:
+                # The end, without waiting for the blank line a proxy may hold back.
+                return self._dispatch(value)
             # SSE allows an event to span several `data:` lines; they join at the blank line.
-            self._data.append(line[6:] if line.startswith("data: ") else line[5:])
+            self._data.append(value)
             return None
         if line == "" and self._data:
             data = "\n".join(self._data)
             self._data.clear()
-            return self._event(data)
+            return self._dispatch(data)
         # Comments (": OPENROUTER PROCESSING"), `event:`/`id:` fields and stray blanks.
         return None
 
@@ -77,7 +97,7 @@ class StreamParser:
 
         Raises:
             OpenRouterConnectionError: The stream ended early; a partial answer is never
-                passed off as complete.
+                passed off as complete (it is on the error's `partial_message`).
 
         """
         chunk = None
@@ -88,7 +108,35 @@ class StreamParser:
                 "The OpenRouter stream ended before [DONE]; the answer is incomplete. "
                 "This is usually a dropped connection: retry the call."
             )
-            raise OpenRouterConnectionError(msg)
+            error = OpenRouterConnectionError(msg)
+            self.keep_partial(error)
+            raise error
+        return chunk
+
+    def keep_partial(self, error: OpenRouterError) -> None:
+        """Put what the stream had delivered on `error.partial_message`, if anything.
+
+        Used for the parser's own errors and by the transport's caller for failures the
+        parser cannot see (a stall, a dropped connection): the partial message is the sum
+        of the chunks handed out plus the usage, cost, finish reason and merged
+        `reasoning_details` received so far, so nothing already paid for is lost.
+        """
+        if error.partial_message is not None:
+            return  # already kept where the error was raised
+        if self._handed_out or self._usage is not None or self._details:
+            messages = [c.message for c in self._handed_out]
+            messages.append(self._final_chunk().message)
+            merged = add_ai_message_chunks(*messages)  # type: ignore[arg-type]
+            error.attach_partial(merged)
+
+    def _dispatch(self, data: str) -> ChatGenerationChunk | None:
+        try:
+            chunk = self._event(data)
+        except OpenRouterError as error:
+            self.keep_partial(error)
+            raise
+        if chunk is not None and not self.done:
+            self._handed_out.append(chunk)
         return chunk
 
     def _event(self, data: str) -> ChatGenerationChunk | None:
@@ -107,13 +155,14 @@ class StreamParser:
             ) from None
         if not isinstance(event, dict):
             raise malformed_response("OpenRouter sent a stream event that is not an object", data)
-        if "error" in event and (error := error_from_payload(event)) is not None:
-            raise error
         if self._reply is None:
             self._reply = reply_metadata(event)
         usage = event.get("usage")
         if isinstance(usage, Mapping):
+            # Before any error check: an error event can carry the usage of what was billed.
             self._usage = usage
+        if "error" in event and (error := error_from_payload(event)) is not None:
+            raise error
         choices = event.get("choices")
         if not isinstance(choices, list) or not choices or not isinstance(choices[0], Mapping):
             return None

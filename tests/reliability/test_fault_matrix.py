@@ -19,7 +19,7 @@ from langchain_core import exceptions as lc
 
 from langchain_openrouter_gemini import ChatOpenRouterGemini
 from langchain_openrouter_gemini import errors as e
-from langchain_openrouter_gemini.testing import Fault, OpenRouterEmulator
+from langchain_openrouter_gemini.testing import Fault, OpenRouterEmulator, Reply
 from langchain_openrouter_gemini.testing.echo import echo_reply
 
 QUESTION = "hi"
@@ -44,6 +44,8 @@ class Raises:
     requests: int = 1
     status: int | None = None
     retry_after: float | None = None
+    says: tuple[str, ...] = ()  # words the message must hold
+    keeps_partial: bool = False  # a failed stream's error holds what the caller received
 
 
 @dataclass(frozen=True)
@@ -164,6 +166,29 @@ CELLS = [
         (Fault.mid_stream_error(502, after_events=2),),
         Raises(*UPSTREAM, status=502),
         {"max_retries": 2},
+        stream_outcome=Raises(*UPSTREAM, status=502, keeps_partial=True),
+    ),
+    Cell(
+        # As recorded: a whole answer cut by max_tokens, its usage, then an error event.
+        "error-after-length-finish",
+        (
+            Fault.mid_stream_error(
+                400,
+                "Token limit reached",
+                after_events=10_000,
+                finish_reason=None,
+                reply=Reply.text(ANSWER, finish_reason="length"),
+            ),
+        ),
+        Raises(e.OpenRouterBadRequestError, lc.ModelInvalidRequestError, status=400),
+        {"max_retries": 2},
+        stream_outcome=Raises(
+            e.OpenRouterBadRequestError,
+            lc.ModelInvalidRequestError,
+            status=400,
+            says=("Token limit reached",),
+            keeps_partial=True,
+        ),
     ),
     Cell(
         "mid-stream-server_error",
@@ -181,7 +206,13 @@ CELLS = [
         (Fault.malformed_function_call(),),
         Raises(e.OpenRouterStreamError, lc.ModelAPIError),
     ),
-    Cell("cut-no-retries", (Fault.cut(after_events=2),), Raises(*CUT), {"max_retries": 0}),
+    Cell(
+        "cut-no-retries",
+        (Fault.cut(after_events=2),),
+        Raises(*CUT),
+        {"max_retries": 0},
+        stream_outcome=Raises(*CUT, keeps_partial=True),
+    ),
     Cell(
         # Nothing reached the caller of invoke, so it is retried; a stream had begun.
         "cut-with-retries",
@@ -218,6 +249,7 @@ CELLS = [
             "timeout": REQUEST_TIMEOUT,
             "stream_chunk_timeout": STALL_TIMEOUT,
         },
+        stream_outcome=Raises(*TIMED_OUT, says=("stalled", "not retried"), keeps_partial=True),
     ),
     Cell("malformed-json", (Fault.malformed_json(),), Raises(*MALFORMED), {"max_retries": 2}),
     Cell(
@@ -301,8 +333,14 @@ def _check_error(error: BaseException | None, expected: Raises, received: str) -
     if expected.retry_after is not None:
         assert error.retry_after == pytest.approx(expected.retry_after)
     assert str(error).strip(), "an error must say what happened"
+    for words in expected.says:
+        assert words in str(error)
     # Whatever a stream delivered before failing is the start of the real answer.
     assert ANSWER.startswith(received)
+    if expected.keeps_partial:
+        assert isinstance(error, e.OpenRouterError)
+        assert error.partial_message is not None, "a failed stream must keep what it received"
+        assert error.partial_message.text == received
 
 
 @pytest.mark.parametrize("mode", MODES)

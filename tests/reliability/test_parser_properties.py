@@ -15,7 +15,6 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-import httpx2
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -31,6 +30,7 @@ from langchain_openrouter_gemini.testing.render import (
 )
 from langchain_openrouter_gemini.testing.signatures import SignatureBook
 from langchain_openrouter_gemini.wire.response import completion_to_result, decode_body
+from langchain_openrouter_gemini.wire.sse import SSELineDecoder
 from langchain_openrouter_gemini.wire.stream import StreamParser
 
 # Two shared CI cores: modest example counts, the same examples on every run.
@@ -318,9 +318,10 @@ def _split(data: bytes, cuts: list[int]) -> Iterator[bytes]:
 
 
 def _lines_as_received(pieces: Iterator[bytes]) -> list[str]:
-    # The transport reads lines with httpx2's own decoder; feed it the pieces as reads.
-    response = httpx2.Response(200, headers={"content-type": "text/event-stream"}, content=pieces)
-    return list(response.iter_lines())
+    # The transport cuts the body's reads into lines with this decoder.
+    decoder = SSELineDecoder()
+    lines = [line for piece in pieces for line in decoder.feed(piece)]
+    return lines + decoder.close()
 
 
 reply_texts = st.text(
