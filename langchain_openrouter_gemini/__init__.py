@@ -1,31 +1,80 @@
-"""Google Gemini through OpenRouter as a first-class LangChain chat model."""
+"""Google Gemini through OpenRouter as a first-class LangChain chat model.
 
+Importing the package is cheap: each name below is imported from its module on first use
+(PEP 562), so `openrouter-gemini --help` and the pytest plugin never pay for `openai` and
+LangChain unless they use them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from langchain_openrouter_gemini._lazy import load_export
 from langchain_openrouter_gemini._version import __version__ as __version__
-from langchain_openrouter_gemini.chat_models import ChatOpenRouterGemini
-from langchain_openrouter_gemini.errors import (
-    OpenRouterAuthenticationError,
-    OpenRouterBadRequestError,
-    OpenRouterClientTimeoutError,
-    OpenRouterConnectionError,
-    OpenRouterContextLengthError,
-    OpenRouterError,
-    OpenRouterInsufficientCreditsError,
-    OpenRouterMalformedResponseError,
-    OpenRouterModelNotFoundError,
-    OpenRouterModerationError,
-    OpenRouterRateLimitError,
-    OpenRouterRequestTimeoutError,
-    OpenRouterRequestTooLargeError,
-    OpenRouterStreamError,
-    OpenRouterTimeoutError,
-    OpenRouterUpstreamError,
-)
-from langchain_openrouter_gemini.model_string import init_chat_model
+
+if TYPE_CHECKING:
+    # Static view of the lazy table below, for type checkers and IDEs.
+    from langchain_openrouter_gemini.callbacks import (
+        OpenRouterCallbackHandler,
+        get_openrouter_callback,
+    )
+    from langchain_openrouter_gemini.chat_models import ChatOpenRouterGemini
+    from langchain_openrouter_gemini.content import audio, file, image, pdf, video
+    from langchain_openrouter_gemini.errors import (
+        OpenRouterAuthenticationError,
+        OpenRouterBadRequestError,
+        OpenRouterClientTimeoutError,
+        OpenRouterConnectionError,
+        OpenRouterContextLengthError,
+        OpenRouterError,
+        OpenRouterInsufficientCreditsError,
+        OpenRouterMalformedResponseError,
+        OpenRouterModelNotFoundError,
+        OpenRouterModerationError,
+        OpenRouterRateLimitError,
+        OpenRouterRequestTimeoutError,
+        OpenRouterRequestTooLargeError,
+        OpenRouterStreamError,
+        OpenRouterTimeoutError,
+        OpenRouterUpstreamError,
+    )
+    from langchain_openrouter_gemini.model_string import init_chat_model
+
+# Public name -> the module that defines it. A new export is a line here, its name in
+# `__all__` and its import in the `TYPE_CHECKING` block (a test checks the three agree).
+_EXPORTS: dict[str, str] = {
+    "ChatOpenRouterGemini": "chat_models",
+    "init_chat_model": "model_string",
+    "OpenRouterCallbackHandler": "callbacks",
+    "get_openrouter_callback": "callbacks",
+    "audio": "content",
+    "file": "content",
+    "image": "content",
+    "pdf": "content",
+    "video": "content",
+    "OpenRouterAuthenticationError": "errors",
+    "OpenRouterBadRequestError": "errors",
+    "OpenRouterClientTimeoutError": "errors",
+    "OpenRouterConnectionError": "errors",
+    "OpenRouterContextLengthError": "errors",
+    "OpenRouterError": "errors",
+    "OpenRouterInsufficientCreditsError": "errors",
+    "OpenRouterMalformedResponseError": "errors",
+    "OpenRouterModelNotFoundError": "errors",
+    "OpenRouterModerationError": "errors",
+    "OpenRouterRateLimitError": "errors",
+    "OpenRouterRequestTimeoutError": "errors",
+    "OpenRouterRequestTooLargeError": "errors",
+    "OpenRouterStreamError": "errors",
+    "OpenRouterTimeoutError": "errors",
+    "OpenRouterUpstreamError": "errors",
+}
 
 __all__ = [
     "ChatOpenRouterGemini",
     "OpenRouterAuthenticationError",
     "OpenRouterBadRequestError",
+    "OpenRouterCallbackHandler",
     "OpenRouterClientTimeoutError",
     "OpenRouterConnectionError",
     "OpenRouterContextLengthError",
@@ -40,5 +89,20 @@ __all__ = [
     "OpenRouterStreamError",
     "OpenRouterTimeoutError",
     "OpenRouterUpstreamError",
+    "audio",
+    "file",
+    "get_openrouter_callback",
+    "image",
     "init_chat_model",
+    "pdf",
+    "video",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    return load_export(__name__, _EXPORTS, name, globals())
+
+
+def __dir__() -> list[str]:
+    # What a user can reach for (tab completion), not this module's own plumbing.
+    return sorted([*_EXPORTS, "__version__"])

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 __all__ = [
+    "EFFORTS",
     "ReasoningDetailsAccumulator",
     "build_reasoning",
     "merge_reasoning_details",
@@ -20,7 +21,8 @@ __all__ = [
 
 # Only these grow across fragments; everything else identifies the entry.
 _CONCATENATED = ("text", "summary", "data")
-_EFFORTS = ("minimal", "low", "medium", "high", "xhigh", "none")
+EFFORTS = ("minimal", "low", "medium", "high", "xhigh", "none")
+"""Every `reasoning.effort` OpenRouter accepts (`none` turns reasoning off)."""
 
 
 class ReasoningDetailsAccumulator:
@@ -120,7 +122,7 @@ def build_reasoning(
             " OpenRouter accepts one of them. Pass reasoning_effort or thinking_budget, not both."
         )
         raise ValueError(msg)
-    if "effort" in merged and merged["effort"] not in _EFFORTS:
-        msg = f"reasoning effort {merged['effort']!r} is not one of {', '.join(_EFFORTS)}."
+    if "effort" in merged and merged["effort"] not in EFFORTS:
+        msg = f"reasoning effort {merged['effort']!r} is not one of {', '.join(EFFORTS)}."
         raise ValueError(msg)
     return merged

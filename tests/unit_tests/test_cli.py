@@ -11,21 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.unit_tests.cli_process import run
+
 ANSI = "\x1b["
-
-
-def run(
-    *args: str, env: dict[str, str] | None = None, timeout: float = 120
-) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith("OPENROUTER_")}
-    return subprocess.run(
-        [sys.executable, "-m", "langchain_openrouter_gemini", *args],
-        capture_output=True,
-        text=True,
-        env={**base, **(env or {})},
-        timeout=timeout,
-        check=False,
-    )
 
 
 def test_help_lists_commands_and_examples() -> None:
@@ -48,7 +36,7 @@ def test_chat_offline_streams_answer_and_summary_without_colour_when_piped() -> 
     assert "Oslo" in result.stdout  # the emulator echoes the question
     summary = lines[-1]
     assert "google/gemini-2.5-flash" in summary and "in /" in summary and "$" in summary
-    assert "first token" in summary
+    assert "timings emulated" in summary and "0.00 s" not in summary
     assert ANSI not in result.stdout
 
 
