@@ -99,8 +99,10 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    return load_export(__name__, _EXPORTS, name, globals())
+if not TYPE_CHECKING:  # hidden from type checkers, so a misspelt name is still an error
+
+    def __getattr__(name: str) -> Any:
+        return load_export(__name__, _EXPORTS, name, globals())
 
 
 def __dir__() -> list[str]:

@@ -39,8 +39,10 @@ _EXPORTS: dict[str, str] = {
 __all__ = ["Fault", "OpenRouterEmulator", "RecordedRequest", "Reply", "ToolCallSpec"]
 
 
-def __getattr__(name: str) -> Any:
-    return load_export(__name__, _EXPORTS, name, globals())
+if not TYPE_CHECKING:  # hidden from type checkers, so a misspelt name is still an error
+
+    def __getattr__(name: str) -> Any:
+        return load_export(__name__, _EXPORTS, name, globals())
 
 
 def __dir__() -> list[str]:

@@ -195,3 +195,27 @@ def test_loading_the_plugin_imports_nothing_of_the_stack() -> None:
     new, ours = result.stdout.splitlines()
     assert new == "[]"
     assert "testing.server" not in ours and "chat_models" not in ours
+
+
+def test_type_checkers_see_the_real_types_and_reject_misspelt_names(tmp_path: Path) -> None:
+    probe = tmp_path / "probe.py"
+    probe.write_text(
+        "import langchain_openrouter_gemini as pkg\n"
+        "from langchain_openrouter_gemini import ChatOpenRouterGemini, get_openrouter_callback\n"
+        "reveal_type(ChatOpenRouterGemini.from_model_string('gemini-2.5-flash').model_name)\n"
+        "reveal_type(get_openrouter_callback)\n"
+        "pkg.ChatOpenRouterGemni\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-error-summary", str(probe)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT.parents[1],  # the project's mypy cache, warm after `make typecheck`
+        timeout=300,
+        check=False,
+    )
+    out = result.stdout
+    assert 'Revealed type is "str"' in out or 'Revealed type is "builtins.str"' in out, out
+    assert out.count("error:") == 1, out  # only the misspelt name
+    assert "OpenRouterCallbackHandler" in out, out
+    assert 'has no attribute "ChatOpenRouterGemni"' in out, out
