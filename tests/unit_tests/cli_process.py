@@ -28,3 +28,31 @@ def run(
         timeout=timeout,
         check=False,
     )
+
+
+def run_on_terminal(
+    *args: str, env: dict[str, str], columns: int | None = None
+) -> tuple[int, bytes]:
+    """Run the command with stdout on a pseudo-terminal (optionally `columns` wide)."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    leader, follower = pty.openpty()
+    if columns is not None:
+        fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
+    process = subprocess.Popen([*COMMAND, *args], stdout=follower, stderr=subprocess.PIPE, env=env)
+    os.close(follower)
+    output = b""
+    while True:
+        try:
+            data = os.read(leader, 4096)
+        except OSError:  # the follower side closed: the command is done
+            break
+        if not data:
+            break
+        output += data
+    code = process.wait(timeout=120)
+    os.close(leader)
+    return code, output

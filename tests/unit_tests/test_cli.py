@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import json
 import os
-import pty
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.unit_tests.cli_process import run
+from tests.unit_tests.cli_process import run, run_on_terminal
 
 ANSI = "\x1b["
 
@@ -88,28 +85,11 @@ def test_demo_runs_offline_end_to_end_without_a_key() -> None:
 def test_colour_only_on_a_terminal_and_never_with_no_color(
     no_color: str, expect_colour: bool
 ) -> None:
-    leader, follower = pty.openpty()
     env = {k: v for k, v in os.environ.items() if not k.startswith("OPENROUTER_")}
     env.pop("NO_COLOR", None)
     if no_color:
         env["NO_COLOR"] = no_color
     env["TERM"] = "xterm"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "langchain_openrouter_gemini", "chat", "hi", "--offline"],
-        stdout=follower,
-        stderr=subprocess.PIPE,
-        env=env,
-    )
-    os.close(follower)
-    output = b""
-    while True:
-        try:
-            data = os.read(leader, 4096)
-        except OSError:
-            break
-        if not data:
-            break
-        output += data
-    assert process.wait(timeout=120) == 0
-    os.close(leader)
+    code, output = run_on_terminal("chat", "hi", "--offline", env=env)
+    assert code == 0
     assert (ANSI.encode() in output) is expect_colour

@@ -7,14 +7,9 @@ here (`OPENROUTER_BASE_URL` and any key), so the request log is at hand.
 
 from __future__ import annotations
 
-import fcntl
 import json
-import os
-import pty
 import re
-import struct
 import subprocess
-import termios
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,7 +18,7 @@ import pytest
 from langchain_openrouter_gemini import __version__
 from langchain_openrouter_gemini.testing import Fault, OpenRouterEmulator, samples
 from langchain_openrouter_gemini.wire.reasoning import EFFORTS
-from tests.unit_tests.cli_process import COMMAND, clean_env, run
+from tests.unit_tests.cli_process import COMMAND, clean_env, run, run_on_terminal
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 LONG_PROMPT = (
@@ -230,26 +225,10 @@ def test_piped_output_is_not_wrapped_without_columns() -> None:
 
 
 def test_output_wraps_to_the_terminal_width() -> None:
-    leader, follower = pty.openpty()
-    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 50, 0, 0))
-    process = subprocess.Popen(
-        [*COMMAND, "chat", LONG_PROMPT, "--offline"],
-        stdout=follower,
-        stderr=subprocess.PIPE,
-        env=clean_env({"NO_COLOR": "1"}),
+    code, output = run_on_terminal(
+        "chat", LONG_PROMPT, "--offline", env=clean_env({"NO_COLOR": "1"}), columns=50
     )
-    os.close(follower)
-    output = b""
-    while True:
-        try:
-            data = os.read(leader, 4096)
-        except OSError:
-            break
-        if not data:
-            break
-        output += data
-    assert process.wait(timeout=120) == 0
-    os.close(leader)
+    assert code == 0
     lines = ANSI.sub("", output.decode()).replace("\r\n", "\n").splitlines()
     assert len(lines) > 3
     assert max(len(line) for line in lines) <= 50, lines
