@@ -6,6 +6,7 @@ The wheel itself is built, checked and installed in a fresh virtualenv by
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 from importlib.metadata import metadata
@@ -18,10 +19,12 @@ REPO = Path(__file__).resolve().parents[2]
 
 def _dry_run(target: str) -> list[str]:
     # -B: every step as on a fresh clone, whatever this checkout has installed already.
+    # Without the settings of a `make` this test may itself run under (`make test`).
+    env = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL"}}
     done = subprocess.run(
-        ["make", "-n", "-B", target], cwd=REPO, capture_output=True, text=True, check=True
+        ["make", "-n", "-B", target], cwd=REPO, capture_output=True, text=True, check=True, env=env
     )
-    return done.stdout.splitlines()
+    return [line for line in done.stdout.splitlines() if not line.startswith("make")]
 
 
 def _installs(lines: list[str]) -> list[str]:
