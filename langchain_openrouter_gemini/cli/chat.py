@@ -100,10 +100,7 @@ def run(args: argparse.Namespace, term: Terminal) -> int:
                 term.err.write(notice + "\n")
         if args.reasoning:
             endpoint["reasoning"] = {"effort": args.reasoning}
-        try:
-            model = ChatOpenRouterGemini.from_model_string(args.model, **endpoint)
-        except ValueError as exc:
-            raise UsageError(f"--model {args.model!r}: {exc}") from None
+        model = _model(ChatOpenRouterGemini, args.model, endpoint)
         if schema is not None:
             parsed = model.with_structured_output(schema).invoke(messages)
             term.verbatim(json.dumps(parsed, indent=2, ensure_ascii=False))
@@ -114,6 +111,19 @@ def run(args: argparse.Namespace, term: Terminal) -> int:
             model, messages, term, show_reasoning=not args.no_reasoning, emulated=args.offline
         )
     return 0
+
+
+def _model(cls: Any, spec: str, settings: dict[str, Any]) -> Any:
+    query = spec.partition("?")[2]
+    if any(part.partition("=")[0].strip() == "api_key" for part in query.split("&")):
+        # Never echoed: the message must not repeat the key to the terminal or a log.
+        msg = "--model carries an API key; keys do not belong on a command line. Export it: "
+        raise UsageError(msg + "export OPENROUTER_API_KEY=sk-or-...")
+    try:
+        return cls.from_model_string(spec, **settings)
+    except ValueError as exc:
+        # The model-string error quotes the string and says what to change.
+        raise UsageError(f"--model: {exc}") from None
 
 
 @contextmanager

@@ -240,3 +240,16 @@ def test_errors_wrap_to_columns_too() -> None:
     lines = result.stderr.splitlines()
     assert lines[0].startswith("error: ") and max(len(line) for line in lines) <= 40
     assert "--offline" in " ".join(result.stderr.split())
+
+
+def test_a_key_in_the_model_string_is_refused_without_being_echoed() -> None:
+    result = run("chat", "hi", "--offline", "--model", "gemini-2.5-flash?api_key=sk-or-v1-secret42")
+    assert result.returncode == 2
+    assert "secret42" not in result.stderr + result.stdout
+    assert "export OPENROUTER_API_KEY" in result.stderr
+
+
+def test_bad_model_string_advice_names_the_flag() -> None:
+    result = run("chat", "hi", "--offline", "--model", "gemini-2.5-flash:turbo")
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: --model: ") and ":nitro" in result.stderr
