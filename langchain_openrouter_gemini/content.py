@@ -36,12 +36,33 @@ from langchain_openrouter_gemini._mime import (
 )
 from langchain_openrouter_gemini.wire.parts import AUDIO_URL_FIX
 
-__all__ = ["audio", "file", "image", "pdf", "video"]
+__all__ = ["ContentSourceError", "audio", "file", "image", "pdf", "video"]
 
 Source = str | os.PathLike[str] | bytes
 """A local path, the file's bytes, or an http(s) URL."""
 
 _Kind = Literal["image", "audio", "video", "file"]
+
+
+class ContentSourceError(ValueError):
+    """A source a helper cannot turn into a block of its kind; the message says why and what works.
+
+    Attributes:
+        kind: The block the helper builds: `"image"`, `"audio"`, `"video"` or `"file"`
+            (`"file"` also for `pdf()`).
+        reason: `"wrong_type"` (the data is another type), `"unknown_type"` (no type could
+            be read from the bytes or name) or `"audio_url"` (audio must be sent inline).
+        detected: The MIME type read from the data, when there is one.
+
+    """
+
+    def __init__(
+        self, message: str, *, kind: str, reason: str, detected: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.reason = reason
+        self.detected = detected
 
 
 def image(
@@ -204,7 +225,7 @@ def _build(
                 f"{f'looks like {found}' if found else 'has no PDF header'}. "
                 "Use file(), image() or another helper for other data."
             )
-            raise ValueError(msg)
+            raise ContentSourceError(msg, kind="file", reason="wrong_type", detected=found)
         detected: str | None = "application/pdf"
     elif mime_type is not None:
         detected = normalize_mime(mime_type)
@@ -226,7 +247,7 @@ def _url_block(
 ) -> dict[str, Any]:
     if kind == "audio":
         msg = f"audio() got a URL. {AUDIO_URL_FIX}"
-        raise ValueError(msg)
+        raise ContentSourceError(msg, kind=kind, reason="audio_url")
     block: dict[str, Any] = {"type": kind, "url": url}
     if mime_type is not None:
         block["mime_type"] = normalize_mime(mime_type)
@@ -261,13 +282,13 @@ def _check_kind(kind: _Kind, mime_type: str | None, name: str | None) -> None:
             f"{kind}(): cannot tell the type of {what} from its bytes or extension. "
             f"Pass mime_type=... (e.g. {_EXAMPLE_MIME[kind]!r})."
         )
-        raise ValueError(msg)
+        raise ContentSourceError(msg, kind=kind, reason="unknown_type")
     if kind != "file" and not mime_type.startswith(kind + "/"):
         msg = (
             f"{kind}(): {what} is {mime_type}, not {kind}. Use the helper for that type "
             "(image, pdf, audio, video or file), or pass mime_type=... if detection is wrong."
         )
-        raise ValueError(msg)
+        raise ContentSourceError(msg, kind=kind, reason="wrong_type", detected=mime_type)
 
 
 _EXAMPLE_MIME: dict[_Kind, str] = {

@@ -15,6 +15,7 @@ from pydantic import Field
 from typing_extensions import Self
 
 from langchain_openrouter_gemini.model_ids import VARIANTS, normalize_model_id, split_variants
+from langchain_openrouter_gemini.wire.reasoning import EFFORTS
 
 if TYPE_CHECKING:
     from langchain_openrouter_gemini.chat_models import ChatOpenRouterGemini
@@ -55,7 +56,6 @@ _OTHER_PROVIDERS = frozenset(
         "perplexity",
     ]
 )
-_EFFORTS = ("minimal", "low", "medium", "high", "xhigh", "max", "none")
 
 
 def _bool(value: str) -> bool:
@@ -68,8 +68,8 @@ def _bool(value: str) -> bool:
 
 
 def _effort(value: str) -> str:
-    if value not in _EFFORTS:
-        raise ValueError(f"expected one of {', '.join(_EFFORTS)}")
+    if value not in EFFORTS:
+        raise ValueError(f"expected one of {', '.join(EFFORTS)}")
     return value
 
 

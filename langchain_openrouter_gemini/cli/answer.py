@@ -13,9 +13,18 @@ __all__ = ["stream_answer", "summary"]
 
 
 def stream_answer(
-    model: Any, messages: list[BaseMessage], term: Terminal, *, show_reasoning: bool
+    model: Any,
+    messages: list[BaseMessage],
+    term: Terminal,
+    *,
+    show_reasoning: bool,
+    emulated: bool = False,
 ) -> AIMessageChunk | None:
-    """Stream to the terminal (reasoning dimmed), then print the summary line."""
+    """Stream to the terminal (reasoning dimmed), then print the summary line.
+
+    With `emulated=True` (an emulator answered) the summary says the timings are emulated
+    instead of printing loopback times that mean nothing about OpenRouter.
+    """
     started = time.perf_counter()
     first_token: float | None = None
     message: AIMessageChunk | None = None
@@ -35,11 +44,18 @@ def stream_answer(
             term.write(chunk.text)
     term.line()
     if message is not None:
-        term.line(summary(message, first_token, time.perf_counter() - started), "dim")
+        total = time.perf_counter() - started
+        term.line(summary(message, first_token, total, emulated=emulated), "dim")
     return message
 
 
-def summary(message: AIMessageChunk, first_token_s: float | None, total_s: float) -> str:
+def summary(
+    message: AIMessageChunk,
+    first_token_s: float | None,
+    total_s: float,
+    *,
+    emulated: bool = False,
+) -> str:
     """The summary line for a finished answer."""
     meta = message.response_metadata
     usage: dict[str, Any] = dict(message.usage_metadata or {})
@@ -52,5 +68,5 @@ def summary(message: AIMessageChunk, first_token_s: float | None, total_s: float
         reasoning_tokens=reasoning,
         cost=meta.get("cost"),
         first_token_s=first_token_s,
-        total_s=total_s,
+        total_s=None if emulated else total_s,
     )

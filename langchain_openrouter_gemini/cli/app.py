@@ -1,44 +1,54 @@
 """`openrouter-gemini`: ask Gemini through OpenRouter from the shell, or take the demo tour.
 
+The commands live in their own modules (see `cli/command.py` for what one provides) and are
+listed in `COMMANDS`; `main` owns error handling and exit codes for all of them.
+
 Exit codes: 0 success, 1 OpenRouter or the model failed, 2 bad usage (arguments, files,
-model string, missing key), 130 interrupted.
+model string, missing key), 130 interrupted, 141 output closed early (`... | head`), as a
+Unix tool killed by SIGPIPE reports.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
-from typing import Any
 
-from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
-
-from langchain_openrouter_gemini.cli import credits
-from langchain_openrouter_gemini.cli import embed as embed_command
-from langchain_openrouter_gemini.cli import models as models_command
-from langchain_openrouter_gemini.cli.answer import stream_answer
-from langchain_openrouter_gemini.cli.endpoint import UsageError, endpoint
+from langchain_openrouter_gemini._version import __version__
+from langchain_openrouter_gemini.cli import chat, credits, demo, embed, models
+from langchain_openrouter_gemini.cli.command import Command, UsageError
 from langchain_openrouter_gemini.cli.terminal import Terminal
 
-__all__ = ["main"]
+__all__ = ["COMMANDS", "build_parser", "main"]
 
-EXAMPLES = """\
+# One line per command module, in the order `--help` lists them.
+COMMANDS: tuple[Command, ...] = (
+    chat,
+    embed,
+    demo,
+    models,
+    credits,
+)
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 0, 1, 2, 130, 141
+
+EPILOG = """\
 examples:
   openrouter-gemini chat "Name three moons of Jupiter."
   openrouter-gemini chat "What is in this chart?" --image chart.png
-  openrouter-gemini chat "Summarise" --pdf https://example.com/paper.pdf --reasoning low
-  openrouter-gemini chat "Extract the invoice" --pdf invoice.pdf --json-schema invoice.json
-  openrouter-gemini chat "hi" --model "openrouter:gemini-2.5-pro?temperature=0"
   openrouter-gemini chat "hi" --offline        # against the bundled emulator, no key needed
-  openrouter-gemini embed "Oslo is in Norway." "Lima is in Peru." --dimensions 768
   openrouter-gemini demo                       # the tour; offline unless OPENROUTER_API_KEY is set
+  openrouter-gemini embed "first text" "second"  # embedding dimensions and cost
+  openrouter-gemini models                     # the catalogue: context, prices, reasoning rules
   openrouter-gemini credits                    # your key's spending limit, usage and what is left
+  openrouter-gemini COMMAND --help             # each command's options and examples
 
 environment:
   OPENROUTER_API_KEY   your key (sk-or-...); required for live calls
+  OPENROUTER_BASE_URL  another endpoint (a proxy, or an emulator you started)
   NO_COLOR             set to turn colour off; colour is also off when output is not a terminal
+  COLUMNS              wrap output at this width (default: the terminal's; no wrapping when piped)
 """
 
 
@@ -47,43 +57,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="openrouter-gemini",
         description="Gemini through OpenRouter, from the shell, with LangChain underneath.",
-        epilog=EXAMPLES,
+        epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    chat = commands.add_parser(
-        "chat",
-        help="ask one question and stream the answer",
-        epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    chat.add_argument("prompt", help="the question")
-    chat.add_argument("--image", action="append", default=[], metavar="PATH|URL")
-    chat.add_argument("--pdf", action="append", default=[], metavar="PATH|URL")
-    chat.add_argument("--audio", action="append", default=[], metavar="PATH")
-    chat.add_argument("--video", action="append", default=[], metavar="PATH|URL")
-    chat.add_argument(
-        "--model",
-        default="google/gemini-2.5-flash",
-        metavar="SPEC",
-        help='a model id or model string: "gemini-2.5-pro", "openrouter:gemini-2.5-flash:nitro"',
-    )
-    chat.add_argument("--reasoning", choices=["minimal", "low", "medium", "high"])
-    chat.add_argument("--no-reasoning", action="store_true", help="hide the reasoning text")
-    chat.add_argument("--system", metavar="TEXT", help="a system prompt")
-    chat.add_argument(
-        "--json-schema", metavar="FILE", help="answer as JSON matching this JSON Schema file"
-    )
-    chat.add_argument(
-        "--offline", action="store_true", help="answer from the bundled emulator (no key needed)"
-    )
-    embed_command.add_parser(commands)
-    demo = commands.add_parser("demo", help="a short tour of the package")
-    demo.add_argument(
-        "--offline", action="store_true", help="use the emulator even when a key is set"
-    )
-    models_command.add_parser(commands)
-    credits.add_parser(commands)
+    for command in COMMANDS:
+        before = set(commands.choices)
+        command.add_parser(commands)
+        for name in set(commands.choices) - before:
+            commands.choices[name].set_defaults(run=command.run)
     return parser
 
 
@@ -91,91 +74,39 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code."""
     args = build_parser().parse_args(argv)
     term = Terminal.detect()
-    from langchain_openrouter_gemini.errors import OpenRouterError
-
     try:
-        if args.command == "models":
-            return models_command.run(args, term)
-        if args.command == "credits":
-            return credits.run(args, term)
-        if args.command == "demo":
-            from langchain_openrouter_gemini.cli.demo import run_demo
-
-            return run_demo(term, offline=args.offline)
-        if args.command == "embed":
-            return embed_command.run(args, term)
-        return _chat(args, term)
+        code: int = args.run(args, term)
+        term.flush()
+        return code
     except UsageError as exc:
         term.error(str(exc))
-        return 2
-    except OpenRouterError as exc:
-        term.error(str(exc))
-        return 1
+        return EXIT_USAGE
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
     except KeyboardInterrupt:
         term.error("interrupted")
-        return 130
+        return EXIT_INTERRUPTED
+    except Exception as exc:
+        # Imported only now: the error classes pull in `openai`, which --help never needs.
+        from langchain_openrouter_gemini.errors import OpenRouterError
+
+        if not isinstance(exc, OpenRouterError):
+            raise
+        term.error(str(exc))
+        return EXIT_FAILED
 
 
-def _attachments(args: argparse.Namespace) -> list[dict[str, Any]]:
-    from langchain_openrouter_gemini import content
-
-    builders = (
-        (args.image, content.image),
-        (args.pdf, content.pdf),
-        (args.audio, content.audio),
-        (args.video, content.video),
-    )
-    blocks = []
-    for sources, build in builders:
-        for source in sources:
-            try:
-                blocks.append(build(source))
-            except (OSError, ValueError) as exc:
-                raise UsageError(str(exc)) from None
-    return blocks
-
-
-def _messages(args: argparse.Namespace) -> list[BaseMessage]:
-    attachments = _attachments(args)
-    human = (
-        HumanMessage([{"type": "text", "text": args.prompt}, *attachments])
-        if attachments
-        else HumanMessage(args.prompt)
-    )
-    return [SystemMessage(args.system), human] if args.system else [human]
-
-
-def _load_schema(path: str) -> dict[str, Any]:
+def _silence_stdout() -> None:
+    # The reader is gone: point stdout at /dev/null so the interpreter's final flush does
+    # not print a second BrokenPipeError on the way out.
+    devnull = os.open(os.devnull, os.O_WRONLY)
     try:
-        schema = json.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise UsageError(f"cannot read --json-schema file {path!r}: {exc.strerror}") from None
-    except ValueError as exc:
-        raise UsageError(f"--json-schema file {path!r} is not valid JSON: {exc}") from None
-    if not isinstance(schema, dict):
-        raise UsageError(f"--json-schema file {path!r} must hold a JSON object (a JSON Schema).")
-    schema.setdefault("title", Path(path).stem or "answer")
-    return schema
-
-
-def _chat(args: argparse.Namespace, term: Terminal) -> int:
-    from langchain_openrouter_gemini.chat_models import ChatOpenRouterGemini
-
-    messages = _messages(args)
-    schema = _load_schema(args.json_schema) if args.json_schema else None
-    with endpoint(args.offline) as settings:
-        if args.reasoning:
-            settings["reasoning"] = {"effort": args.reasoning}
-        try:
-            model = ChatOpenRouterGemini.from_model_string(args.model, **settings)
-        except ValueError as exc:
-            raise UsageError(str(exc)) from None
-        if schema is not None:
-            parsed = model.with_structured_output(schema).invoke(messages)
-            term.line(json.dumps(parsed, indent=2, ensure_ascii=False))
-            return 0
-        stream_answer(model, messages, term, show_reasoning=not args.no_reasoning)
-    return 0
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass  # stdout is not a real file (a notebook, a test's StringIO): nothing to silence
+    finally:
+        os.close(devnull)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -6,13 +6,14 @@ import argparse
 import json
 from typing import Any
 
+from langchain_openrouter_gemini.cli.command import Subcommands
 from langchain_openrouter_gemini.cli.endpoint import endpoint
 from langchain_openrouter_gemini.cli.terminal import Terminal, format_cost
 
 __all__ = ["add_parser", "run"]
 
 
-def add_parser(commands: Any) -> None:
+def add_parser(commands: Subcommands) -> None:
     """Register the `credits` command on the CLI's subparsers."""
     parser = commands.add_parser(
         "credits",

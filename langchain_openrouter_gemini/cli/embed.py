@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any
 
-from pydantic import ValidationError
-
-from langchain_openrouter_gemini.cli.endpoint import UsageError, endpoint
+from langchain_openrouter_gemini.cli.command import Subcommands, UsageError
+from langchain_openrouter_gemini.cli.endpoint import endpoint
 from langchain_openrouter_gemini.cli.terminal import Terminal, format_cost
 
 __all__ = ["add_parser", "run"]
@@ -17,7 +15,7 @@ DEFAULT_MODEL = "google/gemini-embedding-001"
 _PREVIEW = 48
 
 
-def add_parser(commands: Any) -> argparse.ArgumentParser:
+def add_parser(commands: Subcommands) -> None:
     """Register the `embed` command on the CLI's subparsers."""
     parser: argparse.ArgumentParser = commands.add_parser(
         "embed",
@@ -41,7 +39,6 @@ def add_parser(commands: Any) -> argparse.ArgumentParser:
     parser.add_argument(
         "--offline", action="store_true", help="answer from the bundled emulator (no key needed)"
     )
-    return parser
 
 
 def _preview(text: str) -> str:
@@ -51,6 +48,8 @@ def _preview(text: str) -> str:
 
 def run(args: argparse.Namespace, term: Terminal) -> int:
     """Run `embed`; returns the exit code (OpenRouter errors propagate to the CLI)."""
+    from pydantic import ValidationError
+
     from langchain_openrouter_gemini.embeddings import OpenRouterGeminiEmbeddings
 
     with endpoint(args.offline) as settings:

@@ -7,11 +7,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-__all__ = ["UsageError", "endpoint"]
+from langchain_openrouter_gemini.cli.command import UsageError
 
-
-class UsageError(Exception):
-    """Bad arguments, unreadable files or a missing key: exit code 2."""
+__all__ = ["endpoint"]
 
 
 @contextmanager

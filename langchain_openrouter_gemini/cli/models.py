@@ -18,6 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from langchain_openrouter_gemini.cli.command import Subcommands
 from langchain_openrouter_gemini.cli.terminal import Terminal
 
 __all__ = ["add_parser", "run"]
@@ -31,7 +32,7 @@ examples:
 """
 
 
-def add_parser(commands: Any) -> None:
+def add_parser(commands: Subcommands) -> None:
     """Register `models` on the CLI's subcommands."""
     models = commands.add_parser(
         "models",

@@ -1,11 +1,18 @@
-"""Terminal output for the CLI: colour only on a terminal, and never when `NO_COLOR` is set."""
+"""Terminal output for the CLI.
+
+Colour only on a terminal, and never when `NO_COLOR` is set. Prose wraps at the terminal's
+width (or `COLUMNS`, when set); piped output is not wrapped unless `COLUMNS` asks for it.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
+import textwrap
+from dataclasses import dataclass, field
 from typing import TextIO
+
+from langchain_openrouter_gemini.cli.wrap import StreamWrapper
 
 __all__ = ["Terminal", "format_cost", "format_summary"]
 
@@ -19,6 +26,14 @@ class Terminal:
     out: TextIO
     err: TextIO
     color: bool
+    width: int | None = None
+    """Wrap prose at this many columns; `None` leaves lines as they are."""
+    _wrapper: StreamWrapper | None = field(default=None, init=False, repr=False)
+    _held_styles: tuple[str, ...] = field(default=(), init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.width is not None:
+            self._wrapper = StreamWrapper(self.width)
 
     @classmethod
     def detect(cls, out: TextIO | None = None, err: TextIO | None = None) -> Terminal:
@@ -26,7 +41,7 @@ class Terminal:
         out = out or sys.stdout
         err = err or sys.stderr
         wants_color = not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
-        return cls(out=out, err=err, color=wants_color and out.isatty())
+        return cls(out=out, err=err, color=wants_color and out.isatty(), width=_width(out))
 
     def style(self, text: str, *names: str) -> str:
         """`text` wrapped in ANSI styles when colour is on, unchanged otherwise."""
@@ -36,19 +51,60 @@ class Terminal:
         return f"\x1b[{codes}m{text}\x1b[0m"
 
     def write(self, text: str, *styles: str) -> None:
-        """Write without a newline and flush, so streamed tokens show as they arrive."""
-        self.out.write(self.style(text, *styles))
-        self.out.flush()
+        """Write prose without a newline and flush, so streamed tokens show as they arrive."""
+        if self._wrapper is None:
+            self._emit(text, styles)
+            return
+        if styles != self._held_styles:
+            self._emit(self._wrapper.flush(), self._held_styles)
+            self._held_styles = styles
+        self._emit(self._wrapper.feed(text), styles)
 
     def line(self, text: str = "", *styles: str) -> None:
-        """Write one line."""
+        """Write one line of prose."""
         self.write(text + "\n", *styles)
 
+    def flush(self) -> None:
+        """Write the word the wrapper is holding back (call when the output is complete)."""
+        if self._wrapper is not None:
+            self._emit(self._wrapper.flush(), self._held_styles)
+
+    def verbatim(self, text: str) -> None:
+        """Write text that must not be wrapped or styled (JSON, for example), then a newline."""
+        if self._wrapper is not None:
+            pending = self._wrapper.flush()
+            if self._wrapper.column:
+                pending += self._wrapper.feed("\n")
+            self._emit(pending, self._held_styles)
+        self._emit(text + "\n", ())
+
     def error(self, text: str) -> None:
-        """Write an error line to stderr."""
-        prefix = "\x1b[31merror:\x1b[0m" if self.color else "error:"
-        self.err.write(f"{prefix} {text}\n")
+        """Write an error message to stderr, wrapped like prose."""
+        lines = [f"error: {part}" if i == 0 else part for i, part in enumerate(text.split("\n"))]
+        if self.width is not None:
+            lines = [textwrap.fill(line, self.width) for line in lines]
+        message = "\n".join(lines)
+        if self.color:
+            message = "\x1b[31merror:\x1b[0m" + message[len("error:") :]
+        self.err.write(message + "\n")
         self.err.flush()
+
+    def _emit(self, text: str, styles: tuple[str, ...]) -> None:
+        if text:
+            self.out.write(self.style(text, *styles))
+            self.out.flush()
+
+
+def _width(out: TextIO) -> int | None:
+    columns = os.environ.get("COLUMNS", "").strip()
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    if not out.isatty():
+        return None
+    try:
+        return os.get_terminal_size(out.fileno()).columns or None
+    except (OSError, ValueError):
+        return None
 
 
 def format_cost(cost: float | None, *, estimated: bool = False) -> str:
@@ -68,9 +124,13 @@ def format_summary(
     reasoning_tokens: int | None,
     cost: float | None,
     first_token_s: float | None,
-    total_s: float,
+    total_s: float | None,
 ) -> str:
-    """The one-line summary after an answer: who served it, tokens, cost and timing."""
+    """The one-line summary after an answer: who served it, tokens, cost and timing.
+
+    `total_s=None` means the answer came from the emulator: the timings are emulated, and
+    the line says so rather than showing loopback times.
+    """
     parts = [model or "unknown model"]
     if provider:
         parts.append(f"via {provider}")
@@ -80,6 +140,9 @@ def format_summary(
             tokens += f" ({reasoning_tokens} reasoning)"
         parts.append(tokens)
     parts.append(format_cost(cost))
+    if total_s is None:
+        parts.append("timings emulated (offline)")
+        return " · ".join(parts)
     if first_token_s is not None:
         parts.append(f"first token {first_token_s:.2f} s")
     parts.append(f"total {total_s:.2f} s")

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 __all__ = [
+    "EFFORTS",
     "ReasoningDetailsAccumulator",
     "build_reasoning",
     "merge_reasoning_details",
@@ -22,8 +23,9 @@ __all__ = [
 _CONCATENATED = ("text", "summary", "data")
 # For every other field these mean "not known yet": a later fragment's value wins.
 _UNKNOWN = (None, "")
-# OpenRouter's `ReasoningEffort` values (2026: `max` joined, above `xhigh`).
-_EFFORTS = ("minimal", "low", "medium", "high", "xhigh", "max", "none")
+EFFORTS = ("minimal", "low", "medium", "high", "xhigh", "max", "none")
+"""Every `reasoning.effort` OpenRouter accepts (2026: `max` joined, above `xhigh`; `none`
+turns reasoning off)."""
 
 
 class ReasoningDetailsAccumulator:
@@ -131,7 +133,7 @@ def build_reasoning(
             " OpenRouter accepts one of them. Pass reasoning_effort or thinking_budget, not both."
         )
         raise ValueError(msg)
-    if "effort" in merged and merged["effort"] not in _EFFORTS:
-        msg = f"reasoning effort {merged['effort']!r} is not one of {', '.join(_EFFORTS)}."
+    if "effort" in merged and merged["effort"] not in EFFORTS:
+        msg = f"reasoning effort {merged['effort']!r} is not one of {', '.join(EFFORTS)}."
         raise ValueError(msg)
     return merged

@@ -4,28 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-import pty
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.unit_tests.cli_process import run, run_on_terminal
+
 ANSI = "\x1b["
-
-
-def run(
-    *args: str, env: dict[str, str] | None = None, timeout: float = 120
-) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith("OPENROUTER_")}
-    return subprocess.run(
-        [sys.executable, "-m", "langchain_openrouter_gemini", *args],
-        capture_output=True,
-        text=True,
-        env={**base, **(env or {})},
-        timeout=timeout,
-        check=False,
-    )
 
 
 def test_help_lists_commands_and_examples() -> None:
@@ -48,7 +33,7 @@ def test_chat_offline_streams_answer_and_summary_without_colour_when_piped() -> 
     assert "Oslo" in result.stdout  # the emulator echoes the question
     summary = lines[-1]
     assert "google/gemini-2.5-flash" in summary and "in /" in summary and "$" in summary
-    assert "first token" in summary
+    assert "timings emulated" in summary and "0.00 s" not in summary
     assert ANSI not in result.stdout
 
 
@@ -102,28 +87,11 @@ def test_demo_runs_offline_end_to_end_without_a_key() -> None:
 def test_colour_only_on_a_terminal_and_never_with_no_color(
     no_color: str, expect_colour: bool
 ) -> None:
-    leader, follower = pty.openpty()
     env = {k: v for k, v in os.environ.items() if not k.startswith("OPENROUTER_")}
     env.pop("NO_COLOR", None)
     if no_color:
         env["NO_COLOR"] = no_color
     env["TERM"] = "xterm"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "langchain_openrouter_gemini", "chat", "hi", "--offline"],
-        stdout=follower,
-        stderr=subprocess.PIPE,
-        env=env,
-    )
-    os.close(follower)
-    output = b""
-    while True:
-        try:
-            data = os.read(leader, 4096)
-        except OSError:
-            break
-        if not data:
-            break
-        output += data
-    assert process.wait(timeout=120) == 0
-    os.close(leader)
+    code, output = run_on_terminal("chat", "hi", "--offline", env=env)
+    assert code == 0
     assert (ANSI.encode() in output) is expect_colour

@@ -194,3 +194,17 @@ def test_missing_path(tmp_path: Path) -> None:
 def test_directory_is_not_a_file(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="is a directory"):
         content.pdf(tmp_path)
+
+
+def test_refusals_carry_what_went_wrong_for_other_front_ends() -> None:
+    # The CLI words its own advice from these (flags, not Python helpers).
+    from langchain_openrouter_gemini.content import ContentSourceError
+    from langchain_openrouter_gemini.testing import samples
+
+    with pytest.raises(ContentSourceError) as wrong:
+        content.pdf(samples.png())
+    assert (wrong.value.reason, wrong.value.detected) == ("wrong_type", "image/png")
+    with pytest.raises(ContentSourceError) as url:
+        content.audio("https://example.com/a.mp3")
+    assert (url.value.kind, url.value.reason) == ("audio", "audio_url")
+    assert isinstance(url.value, ValueError)  # still the ValueError Python callers catch

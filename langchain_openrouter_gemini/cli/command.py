@@ -1,0 +1,39 @@
+"""What a CLI command module provides, and the error a command raises for bad usage.
+
+A command is a module under `cli/` with two functions:
+
+- `add_parser(commands)`: add its subparser (`commands.add_parser("name", ...)`) and options;
+- `run(args, term) -> int`: do the work and return the exit code.
+
+It is registered by listing it in `cli/app.py`'s `COMMANDS`. Importing a command module must
+stay cheap (no LangChain or `openai` at module level), because `--help` imports them all.
+`app.main` owns error handling and exit codes, so a command raises instead of printing:
+`UsageError` for exit code 2, an `OpenRouterError` for 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING, Protocol, TypeAlias
+
+if TYPE_CHECKING:
+    from langchain_openrouter_gemini.cli.terminal import Terminal
+
+__all__ = ["Command", "Subcommands", "UsageError"]
+
+# What `add_parser` receives: the object `ArgumentParser.add_subparsers()` returns.
+Subcommands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+
+class UsageError(Exception):
+    """Bad arguments, unreadable files or a missing key: exit code 2."""
+
+
+class Command(Protocol):
+    """A command module (see the module docstring)."""
+
+    def add_parser(self, commands: Subcommands) -> None:
+        """Add this command's subparser to `commands`."""
+
+    def run(self, args: argparse.Namespace, term: Terminal) -> int:
+        """Run the command; returns the exit code."""

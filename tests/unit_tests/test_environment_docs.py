@@ -1,0 +1,53 @@
+"""docs/environment.md names every environment variable the package and the CLI read."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+PACKAGE = REPO / "langchain_openrouter_gemini"
+PAGE = REPO / "docs" / "environment.md"
+# Read through fields inherited from langchain-openai / LangChain, which the page documents.
+INHERITED = {"LANGCHAIN_OPENAI_STREAM_CHUNK_TIMEOUT_S", "LC_OUTPUT_VERSION"}
+_READERS = {"from_env", "secret_from_env", "getenv"}
+
+
+def _names_in(node: ast.AST) -> set[str]:
+    return {
+        sub.value
+        for sub in ast.walk(node)
+        if isinstance(sub, ast.Constant) and isinstance(sub.value, str) and sub.value.isupper()
+    }
+
+
+def variables_read(root: Path) -> set[str]:
+    """String constants passed to `os.environ.get`, `os.environ[...]`, `getenv`, `from_env`."""
+    found: set[str] = set()
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                func = node.func
+                name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+                on_environ = isinstance(func, ast.Attribute) and "environ" in ast.unparse(func)
+                if name in _READERS or on_environ:
+                    found |= _names_in(ast.Tuple(elts=list(node.args), ctx=ast.Load()))
+            elif isinstance(node, ast.Subscript) and ast.unparse(node.value).endswith("environ"):
+                found |= _names_in(node.slice)
+    return found
+
+
+def test_every_variable_read_is_on_the_page() -> None:
+    read = variables_read(PACKAGE)
+    assert {"OPENROUTER_API_KEY", "OPENROUTER_BASE_URL", "NO_COLOR", "COLUMNS"} <= read
+    page = PAGE.read_text(encoding="utf-8")
+    missing = sorted(name for name in read | INHERITED if f"`{name}`" not in page)
+    assert not missing, f"docs/environment.md does not mention {missing}"
+
+
+def test_page_is_in_the_nav() -> None:
+    config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
+    pages = str(config["nav"])
+    assert "environment.md" in pages
