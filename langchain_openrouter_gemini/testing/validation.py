@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from langchain_openrouter_gemini.wire.reasoning import EFFORTS
+
 __all__ = ["PART_TYPES", "request_problem"]
 
 PART_TYPES = frozenset({"text", "image_url", "file", "input_audio", "video_url"})
 _ROLES = frozenset({"system", "developer", "user", "assistant", "tool"})
-_EFFORTS = frozenset({"minimal", "low", "medium", "high", "xhigh", "none"})
+# The emulator accepts what OpenRouter accepts, as the client knows it.
+_EFFORTS = frozenset(EFFORTS)
 _AUDIO_FORMATS = frozenset({"wav", "mp3", "flac", "ogg", "m4a", "aac", "aiff", "pcm16", "pcm24"})
 
 
