@@ -20,6 +20,7 @@ __all__ = ["row_process_pool", "row_startup", "row_stream_growth"]
 
 IMPORTS = {
     "floor": "import httpx2",
+    "langchain floor": "import httpx2\nfrom langchain_core.language_models import BaseChatModel",
     "ChatOpenAI": "from langchain_openai import ChatOpenAI",
     "ChatOpenRouter": "from langchain_openrouter import ChatOpenRouter",
     "ours": "from langchain_openrouter_gemini import ChatOpenRouterGemini",
@@ -62,7 +63,7 @@ def row_startup(bench: Bench) -> list[Line]:
             "model construction",
             "µs",
             construct_us,
-            note="floor: an httpx2 sync + async client pair",
+            note="floor: an httpx2 sync + async client pair; langchain floor: that, in a model",
         ),
     ]
 
