@@ -108,21 +108,21 @@ def _chunk(line: str) -> ChatGenerationChunk | None:
     details = delta.get("reasoning_details")
     if not (content or raw_calls or details):
         return None
-    calls = [
-        tool_call_chunk(
-            name=(call.get("function") or {}).get("name"),
-            args=(call.get("function") or {}).get("arguments"),
-            id=call.get("id"),
-            index=call.get("index", 0),
-        )
-        for call in raw_calls or []
-    ]
-    message = AIMessageChunk(
-        content=content,
-        tool_call_chunks=calls,
-        additional_kwargs={"reasoning_details": details} if details else {},
-    )
-    return ChatGenerationChunk(message=message)
+    # Only the fields a chunk carries: langchain-core keeps every chunk until the end.
+    fields: dict[str, Any] = {}
+    if raw_calls:
+        fields["tool_call_chunks"] = [
+            tool_call_chunk(
+                name=(call.get("function") or {}).get("name"),
+                args=(call.get("function") or {}).get("arguments"),
+                id=call.get("id"),
+                index=call.get("index", 0),
+            )
+            for call in raw_calls
+        ]
+    if details:
+        fields["additional_kwargs"] = {"reasoning_details": details}
+    return ChatGenerationChunk(message=AIMessageChunk(content=content, **fields))
 
 
 class LangChainFloor(BaseChatModel):
