@@ -29,6 +29,7 @@ def _fresh_log(request: pytest.FixtureRequest) -> None:
 def cluster() -> Iterator[None]:
     """`ray.init(num_cpus=2)` on loopback only, no dashboard, no usage report; shut down after."""
     # Workers inherit the environment at start-up, so this reaches them too.
+    previous = os.environ.get("RAY_USAGE_STATS_ENABLED")
     os.environ["RAY_USAGE_STATS_ENABLED"] = "0"
     ray.init(
         num_cpus=2,
@@ -44,3 +45,7 @@ def cluster() -> Iterator[None]:
         yield
     finally:
         ray.shutdown()
+        if previous is None:
+            os.environ.pop("RAY_USAGE_STATS_ENABLED", None)
+        else:
+            os.environ["RAY_USAGE_STATS_ENABLED"] = previous

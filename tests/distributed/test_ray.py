@@ -225,7 +225,7 @@ def test_ray_rate_limiter_keeps_the_cluster_under_its_budget(
     # each copy's first call builds its HTTP client after taking its slot, and a loaded
     # machine wakes a sleeping thread late.
     assert _busiest_second(requests) <= budget + 2
-    assert (len(requests) - 1) / _span(requests) <= budget * 1.05
+    assert (len(requests) - 1) / _span(requests) <= budget * 1.1
     # Unlimited, 60 requests take a fraction of a second here.
     assert _span(requests) >= (len(prompts) - 1) / budget * 0.9
 
