@@ -22,7 +22,7 @@ $(DEMO_STAMP): pyproject.toml $(CREATED)
 	@touch $@
 
 $(STAMP): pyproject.toml $(CREATED)
-	$(BIN)/python -m pip install --quiet -e ".[test,docs,bench]"
+	$(BIN)/python -m pip install --quiet -e ".[test,docs,bench,ray]"
 	@touch $@
 
 demo: $(DEMO_STAMP)

@@ -44,7 +44,10 @@ DEFAULT_OUT = Path(__file__).parent / "results"
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks",
-        description="ChatOpenRouterGemini vs ChatOpenAI, ChatOpenRouter and a raw httpx2 floor.",
+        description=(
+            "ChatOpenRouterGemini vs ChatOpenAI, ChatOpenRouter, a raw httpx2 floor and the "
+            "thinnest LangChain chat model over it."
+        ),
     )
     parser.add_argument("--quick", action="store_true", help="tiny sizes (about a minute)")
     parser.add_argument("--rounds", type=int, help="rounds per interleaved row")

@@ -1,8 +1,10 @@
-"""The four ways to call the emulator that every row compares.
+"""The five ways to call the emulator that every row compares.
 
 `floor` is a bare httpx2 client doing the POST and the JSON / SSE parse by hand: no
-LangChain, no retries, no typed errors. The three chat models are used as their docs
-show, each doing the same job the way a user of that class would.
+LangChain, no retries, no typed errors. `langchain floor` is the same work inside the
+thinnest possible LangChain chat model (`benchmarks.langchain_floor`): the limit for any
+LangChain chat model. The three real chat models are used as their docs show, each doing
+the same job the way a user of that class would.
 """
 
 from __future__ import annotations
@@ -251,10 +253,17 @@ def _chat_openrouter(base_url: str) -> BaseChatModel:
     return ChatOpenRouter(model=MODEL, base_url=base_url, api_key=API_KEY)  # type: ignore[arg-type]
 
 
+def _langchain_floor(base_url: str) -> BaseChatModel:
+    from benchmarks.langchain_floor import LangChainFloor
+
+    return LangChainFloor(base_url=base_url, api_key=API_KEY, model=MODEL)
+
+
 def all_contenders(base_url: str) -> list[Contender]:
-    """Floor, ChatOpenAI, the official ChatOpenRouter and ours, built and ready."""
+    """Both floors, ChatOpenAI, the official ChatOpenRouter and ours, built and ready."""
     contenders: list[Contender] = [
         RawFloor(base_url),
+        LangChainContender("langchain floor", base_url, _langchain_floor),
         LangChainContender("ChatOpenAI", base_url, _chat_openai),
         LangChainContender("ChatOpenRouter", base_url, _chat_openrouter),
         LangChainContender("ours", base_url, build_ours),

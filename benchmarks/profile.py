@@ -19,7 +19,7 @@ from benchmarks.emulator import EmulatorProcess
 from benchmarks.workloads import filler_text
 from langchain_openrouter_gemini.testing import Reply
 
-PROFILED = ("floor", "ChatOpenAI", "ours")
+PROFILED = ("floor", "langchain floor", "ChatOpenAI", "ours")
 TOP = 15
 
 

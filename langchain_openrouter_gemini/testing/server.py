@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
+import time
 from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -34,6 +35,8 @@ class RecordedRequest:
         headers: Header names in lower case to values.
         body: The parsed JSON body, or `None` when absent or not JSON.
         raw: The body bytes.
+        received_at: `time.monotonic()` in the emulator's process when the request
+            arrived (for checking a rate limit across clients).
 
     """
 
@@ -42,6 +45,7 @@ class RecordedRequest:
     headers: dict[str, str]
     body: Any
     raw: bytes = field(repr=False)
+    received_at: float = field(default=0.0, compare=False)
 
     def __repr__(self) -> str:
         # Keys never belong in a repr (test logs, assertion messages).
@@ -88,8 +92,9 @@ class EmulatorState:
 
         """
         lowered = {name.lower(): value for name, value in headers.items()}
+        arrived = time.monotonic()
         with self._lock:
-            self._requests.append(RecordedRequest(method, path, lowered, body, raw))
+            self._requests.append(RecordedRequest(method, path, lowered, body, raw, arrived))
 
     def enqueue(self, items: tuple[Reply | Fault, ...]) -> None:
         """Append scripted items.

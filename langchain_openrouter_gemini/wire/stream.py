@@ -48,8 +48,11 @@ class StreamParser:
     def __init__(self, *, output_version: str | None = None) -> None:
         """Start a parser for one stream."""
         self._chunk_meta: dict[str, Any] = {"model_provider": MODEL_PROVIDER}
-        if output_version == "v1":
+        # v1 content blocks are read chunk by chunk, so there every chunk says its version.
+        self._meta_every_chunk = output_version == "v1"
+        if self._meta_every_chunk:
             self._chunk_meta["output_version"] = "v1"
+        self._meta_sent = False
         self._data: list[str] = []
         self._reply: dict[str, Any] | None = None
         self._usage: Mapping[str, Any] | None = None
@@ -207,14 +210,18 @@ class StreamParser:
                 blocks.append({**block, "index": self._image_count})
                 self._image_count += 1
             content = blocks
-        return ChatGenerationChunk(
-            message=AIMessageChunk(
-                content=content,
-                additional_kwargs=additional_kwargs,
-                tool_call_chunks=_tool_call_chunks(raw_calls),
-                response_metadata=dict(self._chunk_meta),
-            )
-        )
+        # langchain-core's `stream` keeps every chunk until the end, so a chunk is given only
+        # what it carries: an empty field is left to its default, and the constant metadata
+        # goes on the first chunk (and the final one) rather than a copy on every chunk.
+        fields: dict[str, Any] = {}
+        if additional_kwargs:
+            fields["additional_kwargs"] = additional_kwargs
+        if raw_calls and (calls := _tool_call_chunks(raw_calls)):
+            fields["tool_call_chunks"] = calls
+        if self._meta_every_chunk or not self._meta_sent:
+            fields["response_metadata"] = dict(self._chunk_meta)
+            self._meta_sent = True
+        return ChatGenerationChunk(message=AIMessageChunk(content=content, **fields))
 
     def _final_chunk(self) -> ChatGenerationChunk:
         meta = {**(self._reply or {}), **self._chunk_meta}

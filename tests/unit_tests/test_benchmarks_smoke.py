@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-CONTENDERS = ["floor", "ChatOpenAI", "ChatOpenRouter", "ours"]
+CONTENDERS = ["floor", "langchain floor", "ChatOpenAI", "ChatOpenRouter", "ours"]
 COMPARED_ROWS = {"1", "2", "3", "4", "5", "6"}  # every contender runs these
 OURS_ONLY_ROWS = {"7", "8", "10"}
 
@@ -52,6 +52,7 @@ def test_compared_rows_have_a_number_for_every_contender(results: dict[str, Any]
         assert not missing, f"row {row} ({line['label']}): no value for {missing}; {line['note']}"
         assert "ours/ChatOpenAI" in line["ratios"]
         assert "ours/floor" in line["ratios"]
+        assert "ours/langchain floor" in line["ratios"]
 
 
 @pytest.mark.parametrize("row", sorted(OURS_ONLY_ROWS))

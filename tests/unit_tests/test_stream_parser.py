@@ -306,3 +306,54 @@ def test_parallel_tool_calls_one_signature() -> None:
     )
     assert [c["name"] for c in message.tool_calls] == ["a", "b"]
     assert message.additional_kwargs["reasoning_details"] == [ENCRYPTED]
+
+
+def _as_before(chunks: list[AIMessageChunk]) -> list[AIMessageChunk]:
+    """The same chunks as the parser built them before: every field and metadata on each."""
+    rebuilt = [
+        AIMessageChunk(
+            content=c.content,
+            additional_kwargs=dict(c.additional_kwargs),
+            tool_call_chunks=list(c.tool_call_chunks),
+            response_metadata={"model_provider": "openrouter"},
+        )
+        for c in chunks[:-1]
+    ]
+    return [*rebuilt, chunks[-1]]
+
+
+def test_constant_metadata_rides_on_the_first_and_last_chunk_only() -> None:
+    calls = [
+        {
+            "index": 0,
+            "id": "call_1",
+            "type": "function",
+            "function": {"name": "f", "arguments": ""},
+        },
+    ]
+    events = [chunk({"role": "assistant", "content": f"part {i} "}) for i in range(50)]
+    events.append(chunk({"role": "assistant", "reasoning": "thinking"}))
+    events.append(chunk({"role": "assistant", "tool_calls": calls}))
+    args = [{"index": 0, "function": {"arguments": '{"x": 1}'}}]
+    events.append(chunk({"role": "assistant", "tool_calls": args}, finish="tool_calls"))
+    events.append(chunk(choices=False, usage=USAGE))
+    chunks = run(lines(*events))
+    # A long stream keeps every chunk until it ends: no copy of constant metadata on each.
+    assert chunks[0].response_metadata == {"model_provider": "openrouter"}
+    assert all(not c.response_metadata for c in chunks[1:-1])
+    assert chunks[-1].response_metadata["model_provider"] == "openrouter"
+    merged = aggregate(chunks)
+    assert merged == aggregate(_as_before(chunks))
+    assert merged.content == "".join(f"part {i} " for i in range(50))
+    assert merged.additional_kwargs["reasoning_content"] == "thinking"
+    assert merged.tool_calls == [
+        {"name": "f", "args": {"x": 1}, "id": "call_1", "type": "tool_call"}
+    ]
+    assert merged.response_metadata["finish_reason"] == "tool_calls"
+
+
+def test_v1_output_keeps_its_version_on_every_chunk() -> None:
+    events = [chunk({"role": "assistant", "content": w}) for w in ("a", "b", "c")]
+    events.append(chunk(choices=False, usage=USAGE))
+    chunks = run(lines(*events), output_version="v1")
+    assert all(c.response_metadata.get("output_version") == "v1" for c in chunks)
