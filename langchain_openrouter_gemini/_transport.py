@@ -89,6 +89,13 @@ def _library_errors(http: Any) -> tuple[type[Exception], type[Exception]]:
     return httpx.TransportError, httpx.TimeoutException
 
 
+def _url(client: openai.OpenAI | openai.AsyncOpenAI, path: str) -> str:
+    # The SDK ends a base URL with "/" only when it has a path: a bare host such as
+    # "http://localhost:8080" (a proxy) has none, and would glue onto the path.
+    base = str(client.base_url)
+    return f"{base}{path}" if base.endswith("/") else f"{base}/{path}"
+
+
 class _Exchange:
     """One API request: the HTTP request (built once, re-sent on retry) and its budget.
 
@@ -109,7 +116,7 @@ class _Exchange:
         query = {**cast("dict[str, Any]", client.default_query or {}), **(params or {})}
         self.request = self.http.build_request(
             "GET" if body is None else "POST",
-            f"{client.base_url}{path}",  # the SDK keeps base_url ending in "/"
+            _url(client, path),
             params=query or None,
             headers=_headers(client),
             content=None if body is None else _dumps(body),

@@ -78,6 +78,7 @@ class OpenRouterCallbackHandler(BaseCallbackHandler):
         self.cached_tokens = 0
         self.total_cost = 0.0
         self.successful_requests = 0
+        self.failed_requests = 0
         self.unpriced_requests = 0
         self.unreported_cost_requests = 0
         self.cost_is_estimated = False
@@ -105,6 +106,8 @@ class OpenRouterCallbackHandler(BaseCallbackHandler):
             )
         if self.web_search_requests:
             extras += f", web searches {self.web_search_requests}"
+        if self.failed_requests:
+            extras += f", {self.failed_requests} failed stream(s) billed for what they sent"
         return (
             f"OpenRouter usage: {self.successful_requests} request(s), "
             f"{self.total_tokens} tokens (prompt {self.prompt_tokens}, "
@@ -154,9 +157,17 @@ class OpenRouterCallbackHandler(BaseCallbackHandler):
             handler = handler._parent
 
     def on_llm_error(self, error: BaseException, *, run_id: UUID, **kwargs: Any) -> None:
-        """Forget a failed run (it is not a successful request)."""
+        """Count what a failed stream was billed for; other failed runs cost nothing.
+
+        A stream that fails after it started (an error event after a `length` finish, a
+        cut) has usually been billed: its usage rides on `error.partial_message`, and is
+        counted in `failed_requests`, never in `successful_requests`.
+        """
         with self._lock:
-            self._requested_models.pop(run_id, None)
+            requested = self._requested_models.pop(run_id, None)
+        partial = getattr(error, "partial_message", None)
+        if isinstance(partial, BaseMessage) and getattr(partial, "usage_metadata", None):
+            self._add_message(partial, requested, run_id, failed=True)
 
     def on_llm_end(self, response: LLMResult, *, run_id: UUID, **kwargs: Any) -> None:
         """Add one finished run's usage and cost (streamed runs arrive here aggregated)."""
@@ -170,7 +181,9 @@ class OpenRouterCallbackHandler(BaseCallbackHandler):
                     return
         self._record(run_id, usage={}, cost=None, estimated=False, unreported=True)
 
-    def _add_message(self, message: BaseMessage, requested: str | None, run_id: UUID) -> None:
+    def _add_message(
+        self, message: BaseMessage, requested: str | None, run_id: UUID, *, failed: bool = False
+    ) -> None:
         usage: Mapping[str, Any] = getattr(message, "usage_metadata", None) or {}
         metadata = message.response_metadata or {}
         named = metadata.get("model_name") or metadata.get("model") or requested
@@ -180,7 +193,13 @@ class OpenRouterCallbackHandler(BaseCallbackHandler):
         byok = usd(metadata.get("upstream_cost")) if metadata.get("is_byok") is True else None
         if reported is not None:
             self._record(
-                run_id, usage=usage, cost=reported, estimated=False, byok=byok, extras=extras
+                run_id,
+                usage=usage,
+                cost=reported,
+                estimated=False,
+                byok=byok,
+                extras=extras,
+                failed=failed,
             )
             return
         estimate = estimate_cost(model, usage)
@@ -192,6 +211,7 @@ class OpenRouterCallbackHandler(BaseCallbackHandler):
             byok=byok,
             unreported=True,
             extras=extras,
+            failed=failed,
         )
 
     def _record(
@@ -204,6 +224,7 @@ class OpenRouterCallbackHandler(BaseCallbackHandler):
         byok: float | None = None,
         unreported: bool = False,
         extras: _Extras | None = None,
+        failed: bool = False,
     ) -> None:
         input_details = usage.get("input_token_details") or {}
         output_details = usage.get("output_token_details") or {}
@@ -218,7 +239,10 @@ class OpenRouterCallbackHandler(BaseCallbackHandler):
             self.total_tokens += int(usage.get("total_tokens") or prompt + completion)
             self.reasoning_tokens += int(output_details.get("reasoning") or 0)
             self.cached_tokens += int(input_details.get("cache_read") or 0)
-            self.successful_requests += 1
+            if failed:
+                self.failed_requests += 1
+            else:
+                self.successful_requests += 1
             if cost is None:
                 self.unpriced_requests += 1
             else:
@@ -242,6 +266,7 @@ class OpenRouterCallbackHandler(BaseCallbackHandler):
                 byok=byok,
                 unreported=unreported,
                 extras=extras,
+                failed=failed,
             )
 
 

@@ -216,3 +216,26 @@ def test_threads_streaming_at_once_each_end_at_done() -> None:
             texts = list(pool.map(lambda _: "".join(c.text for c in llm.stream("hi")), range(8)))
     assert texts == ["Hello"] * 8
     assert server.requests == 8
+
+
+@pytest.mark.parametrize("mode", MODES)
+async def test_the_usage_callback_counts_what_a_failed_stream_was_billed(mode: str) -> None:
+    from langchain_openrouter_gemini import get_openrouter_callback
+
+    with LoopbackSSE(error_after_finish(), hold=0) as server, get_openrouter_callback() as cb:
+        with pytest.raises(e.OpenRouterError):
+            await collect(model(server), mode)
+    assert cb.successful_requests == 0
+    assert cb.failed_requests == 1
+    assert cb.total_cost == pytest.approx(USAGE["cost"])
+    assert cb.completion_tokens == USAGE["completion_tokens"]
+    assert "1 failed stream(s)" in repr(cb)
+
+
+async def test_a_request_that_failed_before_streaming_costs_nothing_in_the_callback() -> None:
+    from langchain_openrouter_gemini import get_openrouter_callback
+
+    llm = ChatOpenRouterGemini(api_key="sk-or-x", base_url="http://127.0.0.1:9", max_retries=0)
+    with get_openrouter_callback() as cb, pytest.raises(e.OpenRouterError):
+        llm.invoke("hi")
+    assert (cb.successful_requests, cb.failed_requests, cb.total_cost) == (0, 0, 0.0)

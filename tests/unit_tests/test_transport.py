@@ -168,3 +168,14 @@ def test_status_errors_are_typed_from_either_library(library: Any) -> None:
     recorder = Recorder(library, library.Response(402, json=body))
     with pytest.raises(e.OpenRouterInsufficientCreditsError, match="Insufficient credits"):
         recorder.model().invoke("hi")
+
+
+@pytest.mark.parametrize("base_url", ["http://proxy.internal:8080", "http://proxy.internal:8080/"])
+def test_a_base_url_without_a_path_still_reaches_chat_completions(base_url: str) -> None:
+    # A proxy at a bare host is a base URL without a path; the SDK adds no "/" to those.
+    recorder = Recorder()
+    model = recorder.model(base_url=base_url)
+    model.invoke("hi")
+    list(model.stream("hi"))
+    urls = {str(request.url) for request in recorder.requests}
+    assert urls == {"http://proxy.internal:8080/chat/completions"}
