@@ -222,9 +222,12 @@ def test_threads_streaming_at_once_each_end_at_done() -> None:
 async def test_the_usage_callback_counts_what_a_failed_stream_was_billed(mode: str) -> None:
     from langchain_openrouter_gemini import get_openrouter_callback
 
-    with LoopbackSSE(error_after_finish(), hold=0) as server, get_openrouter_callback() as cb:
-        with pytest.raises(e.OpenRouterError):
-            await collect(model(server), mode)
+    with (
+        LoopbackSSE(error_after_finish(), hold=0) as server,
+        get_openrouter_callback() as cb,
+        pytest.raises(e.OpenRouterError),
+    ):
+        await collect(model(server), mode)
     assert cb.successful_requests == 0
     assert cb.failed_requests == 1
     assert cb.total_cost == pytest.approx(USAGE["cost"])
