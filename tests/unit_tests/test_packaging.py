@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 import subprocess
 from importlib.metadata import metadata
 from pathlib import Path
+
+import tomllib
 
 from langchain_openrouter_gemini import __version__
 
