@@ -39,7 +39,15 @@ def test_make_demo_installs_only_the_runtime_dependencies() -> None:
 
 def test_make_test_installs_every_extra_and_checks_the_wheel() -> None:
     lines = _dry_run("test")
-    assert any('-e ".[test,docs,bench]"' in line for line in _installs(lines))
+    # Every extra the package declares, so a new extra cannot go untested.
+    declared = set(metadata("langchain-openrouter-gemini").get_all("Provides-Extra") or [])
+    assert {"test", "docs", "bench", "ray"} <= declared
+    installed = [
+        set(found.split(","))
+        for line in _installs(lines)
+        for found in re.findall(r'-e "\.\[([\w,-]+)\]"', line)
+    ]
+    assert installed == [declared], (installed, declared)
     assert ".venv/bin/python scripts/check_wheel.py" in lines
     assert any("mkdocs build --strict" in line for line in lines)
 
