@@ -8,6 +8,7 @@ want of a key. (`cli/demo.py` is the command; this module is imported only to ru
 from __future__ import annotations
 
 import json
+import math
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -159,9 +160,6 @@ class _Tour:
         self.record("structured output", result["raw"])
 
     def retrieval(self) -> None:
-        from langchain_core.documents import Document
-        from langchain_core.vectorstores import InMemoryVectorStore
-
         from langchain_openrouter_gemini.callbacks import get_openrouter_callback
         from langchain_openrouter_gemini.embeddings import OpenRouterGeminiEmbeddings
         from langchain_openrouter_gemini.testing import Reply
@@ -176,16 +174,19 @@ class _Tour:
         embeddings = OpenRouterGeminiEmbeddings(
             dimensions=768, app_title="openrouter-gemini demo", **self.settings
         )
-        documents = [Document(text, metadata={"source": name}) for name, text in notes]
         question = "How much rain does Bergen get in a year?"
         # Vector stores never hand back the embeddings' usage; the callback counts it.
         with get_openrouter_callback() as spent:
-            store = InMemoryVectorStore.from_documents(documents, embeddings)
-            found = store.similarity_search(question, k=2)
-        sources = "\n".join(f"[{i}] {doc.page_content}" for i, doc in enumerate(found, 1))
+            vectors = embeddings.embed_documents([text for _, text in notes])
+            query = embeddings.embed_query(question)
+        # Ranked here rather than in LangChain's InMemoryVectorStore, which needs numpy: the
+        # demo runs on the runtime dependencies alone.
+        scores = [_cosine(query, vector) for vector in vectors]
+        found = sorted(range(len(notes)), key=lambda i: scores[i], reverse=True)[:2]
+        sources = "\n".join(f"[{n}] {notes[i][1]}" for n, i in enumerate(found, 1))
         self.term.line(
             f"  {len(notes)} notes embedded; closest to the question: "
-            + ", ".join(str(doc.metadata["source"]) for doc in found),
+            + ", ".join(notes[i][0] for i in found),
             "dim",
         )
         reply = self.llm.invoke(
@@ -207,6 +208,11 @@ class _Tour:
                 f"{format_cost(cost)}"
             )
         self.term.line(f"{'total':<22} {'':<28} {'':>6} {'':>6}  {format_cost(total)}", "bold")
+
+
+def _cosine(a: list[float], b: list[float]) -> float:
+    norms = math.sqrt(math.fsum(x * x for x in a)) * math.sqrt(math.fsum(y * y for y in b))
+    return math.fsum(x * y for x, y in zip(a, b, strict=True)) / norms if norms else 0.0
 
 
 @contextmanager
