@@ -121,6 +121,10 @@ class ModelRoster:
 
 
 def _catalogued(base: str) -> bool:
+    if "/" not in base:
+        # The catalogue's lookup is lenient (`gemini-2.5-flash` means the Google model);
+        # OpenRouter's wire takes only full `vendor/name` ids.
+        return False
     catalogue = _catalogue()
     if catalogue is None:
         return base in {entry["id"] for entry in _FALLBACK_MODELS["data"]}
