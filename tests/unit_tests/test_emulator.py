@@ -466,7 +466,15 @@ def _free_port() -> int:
 def test_command_line_serves_until_terminated() -> None:
     port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "langchain_openrouter_gemini.testing", "--port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "langchain_openrouter_gemini.testing",
+            "--port",
+            str(port),
+            "--model",
+            "openai/gpt-4o",
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -477,6 +485,11 @@ def test_command_line_serves_until_terminated() -> None:
         assert first_line == f"http://127.0.0.1:{port}/api/v1"
         response = httpx.post(f"{first_line}/chat/completions", json=body(), headers=KEY)
         assert response.status_code == 200
+        added = {**body(), "model": "openai/gpt-4o"}
+        assert httpx.post(f"{first_line}/chat/completions", json=added, headers=KEY).is_success
+        unknown = {**body(), "model": "openai/gpt-5"}
+        refused = httpx.post(f"{first_line}/chat/completions", json=unknown, headers=KEY)
+        assert refused.status_code == 400
     finally:
         process.terminate()
         assert process.wait(timeout=10) == 0
