@@ -171,6 +171,7 @@ def _json_reply(handler: Handler, rendered: Rendered, fault: Fault | None) -> No
     handler.send_header("Content-Type", "application/json")
     handler.send_header("Content-Length", str(len(payload)))
     handler.send_header("X-Generation-Id", rendered.id)
+    handler.send_header("X-Provider-Name", rendered.provider)
     handler.end_headers()
     if fault is not None and fault.kind == "cut":
         handler.wfile.write(payload[: len(payload) // 2])
@@ -188,7 +189,7 @@ def _stream(handler: Handler, rendered: Rendered, fault: Fault | None) -> None:
         _stream_error_after_finish(handler, rendered, chunks, fault)
         return
     strike = min(fault.after_events, len(chunks)) if fault is not None else -1
-    handler.start_stream(rendered.id)
+    handler.start_stream(rendered.id, rendered.provider)
     handler.write_chunk(KEEPALIVE)
     for sent in range(len(chunks) + 1):
         if sent == strike and fault is not None:
@@ -216,7 +217,7 @@ def _stream(handler: Handler, rendered: Rendered, fault: Fault | None) -> None:
 def _stream_error_after_finish(
     handler: Handler, rendered: Rendered, chunks: list[dict[str, Any]], fault: Fault
 ) -> None:
-    handler.start_stream(rendered.id)
+    handler.start_stream(rendered.id, rendered.provider)
     handler.write_chunk(KEEPALIVE)
     # Everything up to the finish chunk, the finish reason once more, then the error.
     for chunk in [*chunks[:-1], finish_chunk(rendered)]:
@@ -251,7 +252,7 @@ def _serve_fault(handler: Handler, fault: Fault, body: Mapping[str, Any], stream
             _serve_malformed(handler, rendered, streaming)
     elif fault.kind == "error_in_200" and streaming:
         rendered = _render(handler, echo_reply(body), body, streaming)
-        handler.start_stream(rendered.id)
+        handler.start_stream(rendered.id, rendered.provider)
         error = error_chunk(rendered, fault.code, fault.message, fault.metadata, "error")
         handler.write_event(error)
         handler.end_stream()
@@ -266,7 +267,7 @@ def _serve_no_choices(handler: Handler, rendered: Rendered, streaming: bool) -> 
     if not streaming:
         handler.send_json(200, no_choices_body(rendered, streaming=False), padded=True)
         return
-    handler.start_stream(rendered.id)
+    handler.start_stream(rendered.id, rendered.provider)
     handler.write_event(no_choices_body(rendered, streaming=True))
     handler.write_chunk(DONE)
     handler.end_stream()
@@ -279,7 +280,7 @@ def _serve_malformed(handler: Handler, rendered: Rendered, streaming: bool) -> N
         handler.send_bytes(200, JSON_PADDING + data[: len(data) // 2], "application/json")
         return
     first, second, *_ = stream_chunks(rendered)
-    handler.start_stream(rendered.id)
+    handler.start_stream(rendered.id, rendered.provider)
     handler.write_event(first)
     broken = json.dumps(second, separators=COMPACT).encode()
     handler.write_chunk(b"data: " + broken[: len(broken) // 2] + b"\n\n")

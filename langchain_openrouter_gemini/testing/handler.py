@@ -205,11 +205,12 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    def start_stream(self, generation_id: str) -> None:
+    def start_stream(self, generation_id: str, provider: str = "") -> None:
         """Send the headers of a chunked `text/event-stream` reply.
 
         Args:
             generation_id: The `X-Generation-Id` header (omitted when empty).
+            provider: The `X-Provider-Name` header (omitted when empty).
 
         """
         self.send_response(200)
@@ -218,6 +219,8 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Transfer-Encoding", "chunked")
         if generation_id:
             self.send_header("X-Generation-Id", generation_id)
+        if provider:
+            self.send_header("X-Provider-Name", provider)
         self.end_headers()
 
     def write_event(self, chunk: dict[str, Any]) -> None:

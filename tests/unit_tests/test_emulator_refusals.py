@@ -12,10 +12,13 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from langchain_openrouter_gemini.catalogue import CATALOGUE
 from langchain_openrouter_gemini.testing import OpenRouterEmulator, Reply, pytest_plugin
 from langchain_openrouter_gemini.testing.framing import USER_ID
+from langchain_openrouter_gemini.testing.models import ModelRoster
 
 openrouter_emulator = pytest_plugin.openrouter_emulator  # the fixture, used explicitly
 KEY = {"Authorization": "Bearer sk-or-test"}
@@ -114,6 +117,30 @@ def test_users_add_the_models_they_test() -> None:
         message = post(emulator, request("openai/gpt-4o")).json()["choices"][0]["message"]
         assert message["reasoning"] is None
         assert post(emulator, request("openai/gpt-5")).status_code == 400
+
+
+CATALOGUED = [entry.id for entry in CATALOGUE]
+VARIANTS = ["nitro", "floor", "online", "free", "exacto", "thinking", "extended", "turbo"]
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(
+    base=st.sampled_from(CATALOGUED)
+    | st.from_regex(r"[a-z]{1,8}/[a-z0-9.-]{1,12}", fullmatch=True),
+    variants=st.lists(st.sampled_from(VARIANTS), max_size=3),
+)
+def test_refusals_follow_the_catalogue_and_the_variant_rules(
+    base: str, variants: list[str]
+) -> None:
+    model = ":".join([base, *variants])
+    refusal = ModelRoster().refusal(model)
+    if base not in CATALOGUED or "turbo" in variants:
+        assert refusal == (400, f"{model} is not a valid model ID")
+    elif set(variants) <= {"nitro", "floor", "online"}:
+        assert refusal is None
+    else:
+        assert refusal == (404, f"No endpoints found for {model}.")
+    assert ModelRoster([model]).refusal(model) is None, "an added id is always served"
 
 
 @pytest.mark.parametrize("bad", [[""], ["has space"], [3]])

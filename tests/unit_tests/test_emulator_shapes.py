@@ -12,8 +12,11 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from langchain_openrouter_gemini.testing import Fault, OpenRouterEmulator, Reply, pytest_plugin
+from langchain_openrouter_gemini.testing.echo import echo_reply
 
 openrouter_emulator = pytest_plugin.openrouter_emulator  # the fixture, used explicitly
 KEY = {"Authorization": "Bearer sk-or-test"}
@@ -359,6 +362,31 @@ def test_echo_does_not_double_punctuation(
     openrouter_emulator: OpenRouterEmulator, question: str, answer: str
 ) -> None:
     assert message(openrouter_emulator, request(text=question))["content"] == answer
+
+
+@settings(max_examples=200, derandomize=True, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=40))
+def test_echo_never_doubles_sentence_punctuation(question: str) -> None:
+    content = echo_reply(request(text=question)).content or ""
+    said = content.removeprefix("You said: ").split(" How can I help you with that?")[0]
+    ends = (".", "!", "?", "\u2026", "\u3002", "\uff01", "\uff1f")
+    assert said.endswith(ends)
+    stripped = question.strip()
+    if stripped.endswith(ends):
+        assert said == stripped, "a question that ends a sentence is quoted as it is"
+    else:
+        assert said == (stripped or "(nothing)") + "."
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_replies_name_the_generation_and_provider_in_headers(
+    openrouter_emulator: OpenRouterEmulator, stream: bool
+) -> None:
+    routed = request(provider={"order": ["google-vertex"]}, stream=stream)
+    response = post(openrouter_emulator, routed)
+    assert response.headers["x-provider-name"] == "Google"
+    first = parse(response.text)[0] if stream else response.json()
+    assert response.headers["x-generation-id"] == first["id"]
 
 
 @pytest.mark.parametrize(
