@@ -1,7 +1,8 @@
 """Turn a `Reply` into what goes on the wire: every decision made, then the completion body.
 
 `materialize` decides ids, signatures, reasoning, finish reasons and usage once;
-`completion_body` (here) and `stream_chunks` (in `stream`) only lay the result out.
+`completion_body` (here) and `stream_chunks` (in `stream`, also importable from here) only lay
+the result out.
 """
 
 from __future__ import annotations
@@ -10,13 +11,14 @@ import secrets
 import string
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any, Literal
 
 from langchain_openrouter_gemini.testing.details import DetailsPlan, build_details
 from langchain_openrouter_gemini.testing.models import gemini_3
-from langchain_openrouter_gemini.testing.replies import Reply, UsageChunk
+from langchain_openrouter_gemini.testing.rendered import Rendered, envelope
+from langchain_openrouter_gemini.testing.replies import Reply
 from langchain_openrouter_gemini.testing.signatures import SignatureBook, serving_provider
+from langchain_openrouter_gemini.testing.stream import error_chunk, stream_chunks
 from langchain_openrouter_gemini.testing.usage import (
     estimate_prompt_tokens,
     text_tokens,
@@ -27,10 +29,11 @@ __all__ = [
     "Rendered",
     "Thinking",
     "completion_body",
-    "envelope",
+    "error_chunk",
     "materialize",
     "new_generation_id",
     "no_choices_body",
+    "stream_chunks",
 ]
 
 Thinking = Literal["shown", "hidden"] | None
@@ -51,30 +54,6 @@ def new_generation_id() -> str:
 
     """
     return f"gen-{int(time.time())}-{_alnum(20)}"
-
-
-@dataclass(frozen=True)
-class Rendered:
-    """A reply with everything the wire needs decided: ids, signatures, usage, layout."""
-
-    id: str
-    created: int
-    model: str
-    provider: str
-    content: str | None
-    reasoning: str | None
-    reasoning_details: list[dict[str, Any]]
-    tool_calls: list[dict[str, Any]]
-    images: list[dict[str, Any]]
-    annotations: list[dict[str, Any]]
-    finish_reason: str | None
-    native_finish_reason: str | None
-    usage: dict[str, Any]
-    chunk_size: int
-    usage_chunk: UsageChunk
-    gemini_3: bool = False
-    service_tier: str | None = None
-    placeholder_details: bool = False
 
 
 def materialize(
@@ -195,29 +174,6 @@ def _usage(
         cost=reply.cost,
         billing=reply.billing,
     )
-
-
-def envelope(rendered: Rendered, obj: str) -> dict[str, Any]:
-    """The fields every body and chunk of a reply shares.
-
-    Args:
-        rendered: The rendered reply.
-        obj: `chat.completion` or `chat.completion.chunk`.
-
-    Returns:
-        `id`, `provider`, `model`, `object`, `created` (and `service_tier` when sent).
-
-    """
-    shared: dict[str, Any] = {
-        "id": rendered.id,
-        "provider": rendered.provider,
-        "model": rendered.model,
-        "object": obj,
-        "created": rendered.created,
-    }
-    if rendered.service_tier is not None:
-        shared["service_tier"] = rendered.service_tier
-    return shared
 
 
 def completion_body(rendered: Rendered) -> dict[str, Any]:

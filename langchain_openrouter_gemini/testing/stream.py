@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from langchain_openrouter_gemini.testing.details import text_detail_of
-from langchain_openrouter_gemini.testing.render import Rendered, envelope
+from langchain_openrouter_gemini.testing.rendered import Rendered, envelope
 
 __all__ = ["error_chunk", "finish_chunk", "stream_chunks", "usage_chunk"]
 

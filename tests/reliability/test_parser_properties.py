@@ -24,9 +24,12 @@ from langchain_core.messages.utils import message_chunk_to_message
 
 from langchain_openrouter_gemini.errors import OpenRouterError
 from langchain_openrouter_gemini.testing import Reply
-from langchain_openrouter_gemini.testing.render import completion_body, materialize
+from langchain_openrouter_gemini.testing.render import (
+    completion_body,
+    materialize,
+    stream_chunks,
+)
 from langchain_openrouter_gemini.testing.signatures import SignatureBook
-from langchain_openrouter_gemini.testing.stream import stream_chunks
 from langchain_openrouter_gemini.wire.response import completion_to_result, decode_body
 from langchain_openrouter_gemini.wire.stream import StreamParser
 
