@@ -31,7 +31,7 @@ class Aborted(Exception):
 
 
 def _serve_models(handler: Handler, query: dict[str, list[str]]) -> None:
-    handler.send_json(200, models_payload())
+    handler.send_json(200, models_payload(query.get("output_modalities", [None])[0]))
 
 
 def _serve_generation(handler: Handler, query: dict[str, list[str]]) -> None:

@@ -4,7 +4,9 @@ The catalogue (`langchain_openrouter_gemini.catalogue`) decides which Gemini mod
 `OpenRouterEmulator(models=[...])` adds more (another vendor's model, a `:free` endpoint).
 OpenRouter refuses everything else before any model sees the request: an unknown id with
 HTTP 400 "<id> is not a valid model ID", a known model whose variant has no endpoint with
-HTTP 404 "No endpoints found for <id>.".
+HTTP 404 "No endpoints found for <id>.". Aliases (`~google/gemini-pro-latest`) and presets
+(`@preset/name`, `model@preset/name`) are the user's account settings, which the emulator
+cannot know: they are served.
 """
 
 from __future__ import annotations
@@ -89,9 +91,10 @@ class ModelRoster:
             `(HTTP status, message)`, or `None` when the id is served.
 
         """
-        if model_id in self._extra:
+        if model_id in self._extra or model_id.startswith(("@preset/", "~")):
             return None
-        base, *variants = model_id.split(":")
+        model_id_without_preset = model_id.split("@preset/")[0]
+        base, *variants = model_id_without_preset.split(":")
         if not (base in self._extra_bases or _catalogued(base)) or any(
             variant not in _KNOWN_VARIANTS for variant in variants
         ):
@@ -137,13 +140,25 @@ def _catalogued(base: str) -> bool:
 def reasoning_by_default(model_id: str) -> bool:
     """Whether the model reasons (and says so in its reply) without being asked.
 
+    The catalogue's reasoning rules decide when it has them (`mandatory`: reasoning cannot
+    be switched off); otherwise the id does: Gemini 2.5 Pro and the 3.x models.
+
     Args:
         model_id: The request's model.
 
     Returns:
-        True for Gemini 2.5 Pro and the 3.x models.
+        True for models whose reasoning is always on.
 
     """
+    catalogue = _catalogue()
+    try:
+        entry = None if catalogue is None else catalogue.get_model(model_id)
+    except (ValueError, AttributeError):
+        entry = None
+    rules = getattr(entry, "reasoning", None)
+    mandatory = getattr(rules, "mandatory", None)
+    if isinstance(mandatory, bool):
+        return mandatory
     return bool(_MANDATORY_REASONING.match(model_id))
 
 
@@ -198,8 +213,12 @@ def reasoning_hidden(body: Mapping[str, Any]) -> bool:
     return isinstance(reasoning, Mapping) and reasoning.get("exclude") is True
 
 
-def models_payload() -> dict[str, Any]:
+def models_payload(output_modalities: str | None = None) -> dict[str, Any]:
     """The `GET /models` reply: the catalogue's listing, or a small fallback without it.
+
+    Args:
+        output_modalities: OpenRouter's query parameter of that name, passed on to the
+            catalogue; `None` when the request has none (the catalogue's default).
 
     Returns:
         `{"data": [...]}`.
@@ -207,9 +226,10 @@ def models_payload() -> dict[str, Any]:
     """
     catalogue = _catalogue()
     try:
-        payload: dict[str, Any] = catalogue.models_endpoint_payload()
+        listing = catalogue.models_endpoint_payload
     except AttributeError:
         return _FALLBACK_MODELS
+    payload: dict[str, Any] = listing() if output_modalities is None else listing(output_modalities)
     return payload
 
 

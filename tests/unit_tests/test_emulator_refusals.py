@@ -97,6 +97,22 @@ def test_known_model_without_that_endpoint_is_404(
     assert response.json()["error"] == {"message": f"No endpoints found for {model}.", "code": 404}
 
 
+@pytest.mark.parametrize(
+    "model",
+    ["~google/gemini-pro-latest", "@preset/moons-helper", "google/gemini-2.5-flash@preset/x"],
+)
+def test_aliases_and_presets_are_served(
+    openrouter_emulator: OpenRouterEmulator, model: str
+) -> None:
+    # They live in the user's account, which the emulator cannot know: never refused.
+    assert post(openrouter_emulator, request(model)).status_code == 200
+
+
+def test_a_preset_needs_a_known_model_in_front() -> None:
+    refusal = ModelRoster().refusal("google/gemini-9@preset/x")
+    assert refusal == (400, "google/gemini-9@preset/x is not a valid model ID")
+
+
 def test_a_fallback_model_list_is_checked_too(openrouter_emulator: OpenRouterEmulator) -> None:
     good = request("google/gemini-2.5-flash", models=["google/gemini-2.5-flash-lite"])
     assert post(openrouter_emulator, good).status_code == 200
