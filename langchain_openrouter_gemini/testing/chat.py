@@ -25,6 +25,7 @@ from langchain_openrouter_gemini.testing.models import (
     reasoning_by_default,
     reasoning_hidden,
     reasoning_requested,
+    supports_reasoning,
 )
 from langchain_openrouter_gemini.testing.render import (
     Rendered,
@@ -110,14 +111,13 @@ def model_refusal(body: Mapping[str, Any], roster: ModelRoster) -> tuple[int, st
     return None
 
 
-def thinking_for(body: Mapping[str, Any], roster: ModelRoster) -> Thinking:
+def thinking_for(body: Mapping[str, Any]) -> Thinking:
     """Whether the requested model reasons for this request, and shows it.
 
     Gemini 2.5 Pro and 3.x reason on every request; other reasoning models when asked.
 
     Args:
         body: A validated request body.
-        roster: The ids this emulator serves.
 
     Returns:
         `"shown"`, `"hidden"` (the request sets `reasoning.exclude`) or `None`.
@@ -125,7 +125,7 @@ def thinking_for(body: Mapping[str, Any], roster: ModelRoster) -> Thinking:
     """
     model = str(body["model"])
     asked = reasoning_requested(body)
-    if reasoning_by_default(model) or (asked and roster.supports_reasoning(model)):
+    if reasoning_by_default(model) or (asked and supports_reasoning(model)):
         return "hidden" if reasoning_hidden(body) else "shown"
     return None
 
@@ -139,7 +139,7 @@ def _render(handler: Handler, reply: Reply, body: Mapping[str, Any], streaming: 
         reply,
         body,
         state.book,
-        thinking=thinking_for(body, state.roster),
+        thinking=thinking_for(body),
         thought=thought_summary(body),
     )
     state.remember_generation(rendered, streaming)

@@ -16,6 +16,8 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from langchain_openrouter_gemini.model_ids import VARIANTS
+
 __all__ = [
     "ModelRoster",
     "gemini_3",
@@ -23,12 +25,12 @@ __all__ = [
     "reasoning_by_default",
     "reasoning_hidden",
     "reasoning_requested",
+    "supports_reasoning",
 ]
 
 # Variants OpenRouter derives for every model (routing shortcuts and the web plugin); the
 # others (`:free`, `:exacto`, `:thinking`, `:extended`) are endpoints only some models have.
 _DYNAMIC_VARIANTS = frozenset({"nitro", "floor", "online"})
-_KNOWN_VARIANTS = frozenset({"nitro", "floor", "free", "online", "exacto", "thinking", "extended"})
 # Gemini 2.5 Pro and every 3.x model think on every request: reasoning cannot be switched off.
 _MANDATORY_REASONING = re.compile(r"^google/gemini-(?:2\.5-pro|3)")
 _GEMINI_3 = re.compile(r"^google/gemini-3")
@@ -69,18 +71,6 @@ class ModelRoster:
     def __repr__(self) -> str:
         return f"ModelRoster(extra={sorted(self._extra)!r})"
 
-    def is_extra(self, model_id: str) -> bool:
-        """Whether `model_id` (or its base) was added by the user rather than the catalogue.
-
-        Args:
-            model_id: A requested id.
-
-        Returns:
-            True for added ids.
-
-        """
-        return model_id.split(":")[0] in self._extra_bases
-
     def refusal(self, model_id: str) -> tuple[int, str] | None:
         """OpenRouter's refusal for a requested model id, if it refuses it.
 
@@ -96,31 +86,32 @@ class ModelRoster:
         model_id_without_preset = model_id.split("@preset/")[0]
         base, *variants = model_id_without_preset.split(":")
         if not (base in self._extra_bases or _catalogued(base)) or any(
-            variant not in _KNOWN_VARIANTS for variant in variants
+            variant not in VARIANTS for variant in variants
         ):
             return 400, f"{model_id} is not a valid model ID"
         if any(variant not in _DYNAMIC_VARIANTS for variant in variants):
             return 404, f"No endpoints found for {model_id}."
         return None
 
-    def supports_reasoning(self, model_id: str) -> bool:
-        """Whether the model reasons when asked (the catalogue says; added ids do not).
 
-        Args:
-            model_id: The request's model.
+def supports_reasoning(model_id: str) -> bool:
+    """Whether the model reasons when asked (the catalogue says; ids it lacks do not).
 
-        Returns:
-            True for reasoning models.
+    Args:
+        model_id: The request's model.
 
-        """
-        catalogue = _catalogue()
-        if catalogue is None:
-            return model_id.startswith("google/gemini-2.5") or bool(_GEMINI_3.match(model_id))
-        try:
-            entry = catalogue.get_model(model_id)
-        except (ValueError, AttributeError):
-            return False
-        return bool(getattr(entry, "supports_reasoning", False))
+    Returns:
+        True for reasoning models.
+
+    """
+    catalogue = _catalogue()
+    if catalogue is None:
+        return model_id.startswith("google/gemini-2.5") or bool(_GEMINI_3.match(model_id))
+    try:
+        entry = catalogue.get_model(model_id)
+    except (ValueError, AttributeError):
+        return False
+    return bool(getattr(entry, "supports_reasoning", False))
 
 
 def _catalogued(base: str) -> bool:
