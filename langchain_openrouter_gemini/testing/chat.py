@@ -135,13 +135,9 @@ def thinking_for(body: Mapping[str, Any]) -> Thinking:
 
 def _render(handler: Handler, reply: Reply, body: Mapping[str, Any], streaming: bool) -> Rendered:
     state = handler.state
-    rendered = materialize(
-        reply,
-        body,
-        state.book,
-        thinking=thinking_for(body),
-        thought=thought_summary(body),
-    )
+    thinking = thinking_for(body)
+    thought = thought_summary(body) if thinking == "shown" else ""
+    rendered = materialize(reply, body, state.book, thinking=thinking, thought=thought)
     state.remember_generation(rendered, streaming)
     return rendered
 
