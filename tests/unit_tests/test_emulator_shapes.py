@@ -14,6 +14,7 @@ import httpx
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import SecretStr
 
 from langchain_openrouter_gemini.testing import Fault, OpenRouterEmulator, Reply, pytest_plugin
 from langchain_openrouter_gemini.testing.echo import echo_reply
@@ -396,3 +397,50 @@ def test_replies_name_the_generation_and_provider_in_headers(
 def test_reply_rejects_unknown_option_values(field: str, value: str) -> None:
     with pytest.raises(ValueError, match=field):
         Reply.text("x", **{field: value})
+
+
+@pytest.mark.parametrize("model", [PRO, GEMINI_3, FLASH_3])
+@pytest.mark.parametrize("streamed", [False, True])
+def test_the_package_carries_the_new_layouts_through_a_tool_loop(
+    openrouter_emulator: OpenRouterEmulator, model: str, streamed: bool
+) -> None:
+    from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
+    from langchain_core.tools import tool
+
+    from langchain_openrouter_gemini import ChatOpenRouterGemini
+
+    @tool
+    def get_weather(city: str) -> str:
+        """The weather in a city."""
+        return "4 C"
+
+    llm = ChatOpenRouterGemini(
+        model=model,
+        base_url=openrouter_emulator.base_url,
+        api_key=SecretStr("sk-or-test"),
+        max_retries=0,
+    ).bind_tools([get_weather])
+    history: list[BaseMessage] = [HumanMessage("Weather in 'Oslo'?")]
+    # Two scripted calls (with the model's reasoning, unasked); turn 3 sends both back.
+    openrouter_emulator.enqueue(
+        Reply.tool_call("get_weather", {"city": "Oslo"}),
+        Reply.tool_call("get_weather", {"city": "Bergen"}),
+    )
+    for _ in range(2):
+        if streamed:
+            chunks = list(llm.stream(history))
+            reply: BaseMessage = sum(chunks[1:], chunks[0])
+        else:
+            reply = llm.invoke(history)
+        assert isinstance(reply, AIMessage) and reply.tool_calls
+        assert reply.additional_kwargs["reasoning_content"], "reasoning unasked, and kept"
+        history += [reply, ToolMessage("4 C", tool_call_id=reply.tool_calls[0]["id"])]
+    final = llm.invoke(history)
+    # Every turn went back with its signatures: the emulator checked and accepted them.
+    assert "4 C" in final.text
+    sent = openrouter_emulator.chat_requests[-1].body["messages"]
+    for turn in (sent[1], sent[3]):
+        assert {d["type"] for d in turn["reasoning_details"]} == {
+            "reasoning.text",
+            "reasoning.encrypted",
+        }
