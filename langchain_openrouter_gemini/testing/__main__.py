@@ -31,10 +31,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--strict-signatures",
         action="store_true",
-        help="require a valid thought signature on every Gemini tool call in a history",
+        help="require a thought signature this emulator issued on every Gemini tool call "
+        "in a history (by default, well-formed signatures from elsewhere pass)",
+    )
+    parser.add_argument(
+        "--model",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="also serve this model id (repeatable), e.g. openai/gpt-4o; "
+        "ids outside the catalogue are refused otherwise, as OpenRouter refuses unknown ids",
     )
     args = parser.parse_args(argv)
-    emulator = OpenRouterEmulator(args.host, args.port, strict_signatures=args.strict_signatures)
+    emulator = OpenRouterEmulator(
+        args.host, args.port, strict_signatures=args.strict_signatures, models=args.model
+    )
     try:
         emulator.start()
     except OSError as error:

@@ -15,7 +15,7 @@ from typing import Any
 
 from langchain_openrouter_gemini.testing.replies import Reply
 
-__all__ = ["echo_reply", "value_for_schema"]
+__all__ = ["echo_reply", "thought_summary", "value_for_schema"]
 
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 _QUOTED = re.compile(r"'([^']+)'|\"([^\"]+)\"")
@@ -26,6 +26,8 @@ _MEDIA_WORDS = {
     "video_url": "a video",
 }
 _CHARS_PER_TOKEN = 4
+# Sentence-ending marks (ASCII and CJK): after one of these, no full stop is added.
+_SENTENCE_ENDS = (".", "!", "?", "\u2026", "\u3002", "\uff01", "\uff1f")
 
 
 def echo_reply(body: Mapping[str, Any]) -> Reply:
@@ -95,9 +97,32 @@ def _answer_text(
                 break
             results.insert(0, _text_of(message.get("content")))
         media = _media_mentions([last])
-        return f"The tool returned: {'; '.join(results)}.{media}"
+        return f"The tool returned: {_sentence('; '.join(results))}{media}"
     media = _media_mentions([m for m in messages if m.get("role") == "user"][-1:])
-    return f"You said: {question or '(nothing)'}. How can I help you with that?{media}"
+    return f"You said: {_sentence(question or '(nothing)')} How can I help you with that?{media}"
+
+
+def _sentence(text: str) -> str:
+    """`text` ending in exactly one full stop, unless it already ends a sentence."""
+    text = text.rstrip()
+    return text if text.endswith(_SENTENCE_ENDS) else f"{text}."
+
+
+def thought_summary(body: Mapping[str, Any]) -> str:
+    """The reasoning text an echoed (or unscripted-reasoning) reply carries.
+
+    Args:
+        body: The chat completions request body.
+
+    Returns:
+        A short, deterministic thought summary in Gemini's style (a bold heading, then prose).
+
+    """
+    messages: Sequence[Mapping[str, Any]] = body.get("messages") or []
+    question = _last_user_text(messages)[:80] or "the conversation so far"
+    if messages and messages[-1].get("role") == "tool":
+        return "**Reading the tool result**\n\nThe tool answered; I put its result into words."
+    return f"**Considering the request**\n\nThe user wrote: {question!r}. I answer it directly."
 
 
 def _limit(text: str, body: Mapping[str, Any]) -> Reply:

@@ -21,6 +21,7 @@ FaultKind = Literal[
     "empty_body",
     "no_choices",
     "reply",
+    "error_after_finish",
 ]
 
 _STATUS_MESSAGES = {
@@ -137,6 +138,43 @@ class Fault:
             metadata=metadata,
             after_events=after_events,
             finish_reason=finish_reason,
+            reply=reply,
+        )
+
+    @classmethod
+    def error_after_finish(
+        cls,
+        code: int | str = 400,
+        message: str = "Token limit reached",
+        *,
+        metadata: Mapping[str, Any] | None = None,
+        reply: Reply | None = None,
+    ) -> Fault:
+        """A stream that finishes normally, then sends an error event anyway.
+
+        As seen on the wire: the finish chunk (`finish_reason: "length"` for the default
+        reply), a chunk repeating that finish reason, then a chunk with a top-level `error`,
+        `finish_reason: null` and the usage, then `[DONE]`. A client must surface the error,
+        not return the answer as if it were complete. A non-streaming request gets the
+        reply's normal JSON body (the error only exists in streams).
+
+        Args:
+            code: `error.code`.
+            message: `error.message`.
+            metadata: `error.metadata`.
+            reply: The reply that finishes first (the echo reply, cut short with
+                `finish_reason="length"`, when `None`).
+
+        Returns:
+            The fault.
+
+        """
+        return cls(
+            "error_after_finish",
+            code=code,
+            message=message,
+            metadata=metadata,
+            finish_reason=None,
             reply=reply,
         )
 

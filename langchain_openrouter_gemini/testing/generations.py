@@ -40,7 +40,7 @@ def generation_record(
         "api_type": "completions",
         "total_cost": usage.get("cost") or 0.0,
         "usage": usage.get("cost") or 0.0,
-        "upstream_inference_cost": None,
+        "upstream_inference_cost": (usage.get("cost_details") or {}).get("upstream_inference_cost"),
         "cache_discount": _cache_discount(rendered.model, usage),
         "is_byok": bool(usage.get("is_byok")),
         "created_at": dt.datetime.fromtimestamp(rendered.created, dt.timezone.utc).isoformat(),

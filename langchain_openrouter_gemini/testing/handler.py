@@ -1,55 +1,74 @@
-"""The HTTP request handler: routes, auth, validation, and writing JSON / SSE / faults."""
+"""The HTTP request handler: the route tables, keys, and writing JSON, bytes and SSE.
+
+A route is a function of the handler and the request: `GET_ROUTES` entries take the parsed
+query string, `POST_ROUTES` entries the parsed JSON body (`None` when absent or not JSON).
+Paths are relative to `API_ROOT`. Every POST route needs an API key (checked before the route
+runs); a GET route that needs one calls `handler.require_key()` itself.
+"""
 
 from __future__ import annotations
 
 import contextlib
-import importlib
 import json
 import socket
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
-from langchain_openrouter_gemini.testing import server_tools
-from langchain_openrouter_gemini.testing.echo import echo_reply
+from langchain_openrouter_gemini.testing.chat import serve_chat
 from langchain_openrouter_gemini.testing.embeddings import embeddings_reply
-from langchain_openrouter_gemini.testing.faults import Fault
+from langchain_openrouter_gemini.testing.framing import API_ROOT, COMPACT, JSON_PADDING, USER_ID
 from langchain_openrouter_gemini.testing.keys import key_reply
-from langchain_openrouter_gemini.testing.render import (
-    Rendered,
-    completion_body,
-    error_chunk,
-    materialize,
-    no_choices_body,
-    stream_chunks,
-)
-from langchain_openrouter_gemini.testing.replies import Reply
-from langchain_openrouter_gemini.testing.signatures import (
-    missing_signature_error,
-    serving_provider,
-)
-from langchain_openrouter_gemini.testing.validation import request_problem
+from langchain_openrouter_gemini.testing.models import models_payload
 
 if TYPE_CHECKING:
     from langchain_openrouter_gemini.testing.server import EmulatorState
 
-__all__ = ["API_ROOT", "Handler"]
-
-API_ROOT = "/api/v1"
-# OpenRouter pads JSON bodies with whitespace while the model works; clients must skip it.
-JSON_PADDING = b"\n         \n"
-USER_ID = "user_2emulator0openrouter0000"
-_COMPACT = (",", ":")
-_KEEPALIVE = b": OPENROUTER PROCESSING\n\n"
-_HTML_PAGE = (
-    "<html>\r\n<head><title>{status} Bad Gateway</title></head>\r\n<body>\r\n"
-    "<center><h1>{status} Bad Gateway</h1></center>\r\n<hr><center>cloudflare</center>\r\n"
-    "</body>\r\n</html>\r\n"
-)
+__all__ = ["API_ROOT", "GET_ROUTES", "POST_ROUTES", "Aborted", "Handler"]
 
 
-class _Aborted(Exception):
+class Aborted(Exception):
     """The emulator is stopping, or the fault script closed the connection."""
+
+
+def _serve_models(handler: Handler, query: dict[str, list[str]]) -> None:
+    handler.send_json(200, models_payload(query.get("output_modalities", [None])[0]))
+
+
+def _serve_generation(handler: Handler, query: dict[str, list[str]]) -> None:
+    generation_id = query.get("id", [""])[0]
+    found = handler.state.generation(generation_id)
+    if found is None:
+        handler.send_api_error(404, f"Generation {generation_id!r} not found.")
+    else:
+        handler.send_json(200, {"data": found})
+
+
+def _serve_key(handler: Handler, query: dict[str, list[str]]) -> None:
+    # `key_reply` answers 401 itself, with OpenRouter's wording for a key it cannot use.
+    handler.send_json(*key_reply(handler.headers.get("Authorization", ""), handler.state.spent()))
+
+
+def _serve_embeddings(handler: Handler, body: Any) -> None:
+    if body is None:
+        handler.send_api_error(400, "The request body is not valid JSON.")
+        return
+    status, payload = embeddings_reply(body)
+    handler.send_json(status, payload, padded=status == 200)
+
+
+GetRoute = Callable[["Handler", dict[str, list[str]]], None]
+PostRoute = Callable[["Handler", Any], None]
+GET_ROUTES: dict[str, GetRoute] = {
+    "/models": _serve_models,
+    "/generation": _serve_generation,
+    "/key": _serve_key,
+}
+POST_ROUTES: dict[str, PostRoute] = {
+    "/chat/completions": serve_chat,
+    "/embeddings": _serve_embeddings,
+}
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -70,17 +89,17 @@ class Handler(BaseHTTPRequestHandler):
         """Stay quiet: no per-request lines on stderr."""
 
     def do_GET(self) -> None:
-        """Serve `/models`, `/generation`, `/key`, and files added with `add_file`."""
+        """Serve the GET routes and files added with `add_file`."""
         self._guard(self._get)
 
     def do_POST(self) -> None:
-        """Serve `/chat/completions` and `/embeddings`."""
+        """Serve the POST routes."""
         self._guard(self._post)
 
-    def _guard(self, action: Any) -> None:
+    def _guard(self, action: Callable[[], None]) -> None:
         try:
             action()
-        except (TimeoutError, _Aborted, BrokenPipeError, ConnectionResetError):
+        except (TimeoutError, Aborted, BrokenPipeError, ConnectionResetError):
             self.close_connection = True
 
     # Routing
@@ -88,31 +107,16 @@ class Handler(BaseHTTPRequestHandler):
     def _get(self) -> None:
         parts = urlsplit(self.path)
         self.state.record(self.command, self.path, dict(self.headers.items()), b"")
-        if parts.path == f"{API_ROOT}/models":
-            wanted = parse_qs(parts.query).get("output_modalities", ["text"])[0]
-            self._send_json(200, _models_payload(wanted))
-            return
-        if parts.path == f"{API_ROOT}/key":
-            self._send_json(*key_reply(self.headers.get("Authorization", ""), self.state.spent()))
-            return
-        if parts.path == f"{API_ROOT}/generation":
-            generation_id = parse_qs(parts.query).get("id", [""])[0]
-            found = self.state.generation(generation_id)
-            if found is None:
-                self._send_error(404, f"Generation {generation_id!r} not found.")
-            else:
-                self._send_json(200, {"data": found})
+        route = GET_ROUTES.get(parts.path[len(API_ROOT) :]) if _under_root(parts.path) else None
+        if route is not None:
+            route(self, parse_qs(parts.query))
             return
         served = self.state.file(parts.path)
         if served is None:
-            self._send_error(404, f"No route for GET {parts.path}.")
+            self.send_api_error(404, f"No route for GET {parts.path}.")
             return
         data, content_type = served
-        self.send_response(200)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        self.send_bytes(200, data, content_type)
 
     def _post(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
@@ -122,185 +126,57 @@ class Handler(BaseHTTPRequestHandler):
         except ValueError:
             body = None
         self.state.record(self.command, self.path, dict(self.headers.items()), raw, body)
-        route = urlsplit(self.path).path
-        if route not in (f"{API_ROOT}/chat/completions", f"{API_ROOT}/embeddings"):
-            self._send_error(404, f"No route for POST {urlsplit(self.path).path}.")
+        path = urlsplit(self.path).path
+        route = POST_ROUTES.get(path[len(API_ROOT) :]) if _under_root(path) else None
+        if route is None:
+            self.send_api_error(404, f"No route for POST {path}.")
             return
-        authorization = self.headers.get("Authorization", "")
+        if self.require_key():
+            route(self, body)
+
+    def require_key(self) -> bool:
+        """Check the `Authorization: Bearer <key>` header; answer 401 when it is unusable.
+
+        Returns:
+            True when a key was sent; False after a 401 went out.
+
+        """
+        authorization = self.headers.get("Authorization")
+        if authorization is None:
+            # OpenRouter's exact reply when no header is sent at all: no `user_id`.
+            error = {"message": "Missing Authentication header", "code": 401}
+            self.send_json(401, {"error": error})
+            return False
         scheme, _, key = authorization.partition(" ")
         if scheme.lower() != "bearer" or not key.strip():
-            self._send_json(401, {"error": {"message": "No auth credentials found", "code": 401}})
-            return
-        if body is None:
-            self._send_error(400, "The request body is not valid JSON.")
-            return
-        if route == f"{API_ROOT}/embeddings":
-            status, payload = embeddings_reply(body)
-            self._send_json(status, payload, padded=status == 200)
-            return
-        problem = request_problem(body)
-        if problem is not None:
-            self._send_error(400, problem)
-            return
-        provider = serving_provider(body)
-        rejected = self.state.book.find_rejected_call(
-            body["messages"], body["model"], provider, strict=self.state.strict_signatures
-        )
-        if rejected is not None:
-            self._send_json(
-                400, {"error": missing_signature_error(*rejected, provider), "user_id": USER_ID}
-            )
-            return
-        item = self.state.next_item()
-        streaming = body.get("stream") is True
-        if isinstance(item, Fault):
-            self._serve_fault(item, body, streaming)
-        else:
-            self._serve(item or server_tools.answer(body), body, streaming, None)
-
-    # Replies
-
-    def _render(self, reply: Reply, body: dict[str, Any], streaming: bool) -> Rendered:
-        rendered = server_tools.count_searches(materialize(reply, body, self.state.book), body)
-        self.state.remember_generation(rendered, streaming, body)
-        return rendered
-
-    def _serve(
-        self, reply: Reply, body: dict[str, Any], streaming: bool, fault: Fault | None
-    ) -> None:
-        rendered = self._render(reply, body, streaming)
-        if fault is not None and fault.kind == "stall" and fault.before_first_byte:
-            self._wait(fault.seconds)
-        if streaming:
-            self._stream(rendered, fault)
-        else:
-            self._json_reply(rendered, fault)
-
-    def _json_reply(self, rendered: Rendered, fault: Fault | None) -> None:
-        payload = (
-            JSON_PADDING
-            + json.dumps(
-                completion_body(rendered), ensure_ascii=False, separators=_COMPACT
-            ).encode()
-        )
-        if fault is not None and fault.kind in ("mid_stream_error", "error_in_200"):
-            payload = json.dumps(self._error_body(fault), separators=_COMPACT).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
-        self.send_header("X-Generation-Id", rendered.id)
-        self.end_headers()
-        if fault is not None and fault.kind == "cut":
-            self.wfile.write(payload[: len(payload) // 2])
-            self._hang_up()
-        if fault is not None and fault.kind == "stall" and not fault.before_first_byte:
-            self.wfile.write(JSON_PADDING)
-            self._wait(fault.seconds)
-            payload = payload[len(JSON_PADDING) :]
-        self.wfile.write(payload)
-
-    def _stream(self, rendered: Rendered, fault: Fault | None) -> None:
-        chunks = stream_chunks(rendered)
-        strike = min(fault.after_events, len(chunks)) if fault is not None else -1
-        self._start_stream(rendered.id)
-        self._write_chunk(_KEEPALIVE)
-        for sent in range(len(chunks) + 1):
-            if sent == strike and fault is not None:
-                if fault.kind == "stall" and fault.before_first_byte:
-                    pass  # already waited in _serve, before the headers
-                elif fault.kind == "stall":
-                    self._wait(fault.seconds)
-                elif fault.kind == "cut":
-                    self._hang_up()
-                elif fault.kind == "mid_stream_error":
-                    error = error_chunk(
-                        rendered, fault.code, fault.message, fault.metadata, fault.finish_reason
-                    )
-                    self._write_event(error)
-                    self._end_stream()
-                    return
-            if sent < len(chunks):
-                self._write_event(chunks[sent])
-            if sent == 0:
-                self._write_chunk(_KEEPALIVE)
-        self._write_chunk(b"data: [DONE]\n\n")
-        self._end_stream()
-
-    # Faults
-
-    def _serve_fault(self, fault: Fault, body: dict[str, Any], streaming: bool) -> None:
-        if fault.kind == "status":
-            extra = {} if fault.retry_after is None else {"Retry-After": f"{fault.retry_after:g}"}
-            self._send_error(fault.status_code, fault.message, fault.metadata, extra)
-        elif fault.kind == "html":
-            page = _HTML_PAGE.format(status=fault.status_code).encode()
-            self._send_bytes(fault.status_code, page, "text/html; charset=UTF-8")
-        elif fault.kind == "empty_body":
-            if streaming:
-                self._start_stream("")
-                self._end_stream()
-            else:
-                self._send_bytes(200, b"", "application/json")
-        elif fault.kind in ("no_choices", "malformed_json"):
-            rendered = self._render(echo_reply(body), body, streaming)
-            if fault.kind == "no_choices":
-                self._serve_no_choices(rendered, streaming)
-            else:
-                self._serve_malformed(rendered, streaming)
-        elif fault.kind == "error_in_200" and streaming:
-            rendered = self._render(echo_reply(body), body, streaming)
-            self._start_stream(rendered.id)
-            error = error_chunk(rendered, fault.code, fault.message, fault.metadata, "error")
-            self._write_event(error)
-            self._end_stream()
-        else:
-            self._serve(fault.reply or echo_reply(body), body, streaming, fault)
-
-    def _serve_no_choices(self, rendered: Rendered, streaming: bool) -> None:
-        if not streaming:
-            self._send_json(200, no_choices_body(rendered, streaming=False), padded=True)
-            return
-        self._start_stream(rendered.id)
-        self._write_event(no_choices_body(rendered, streaming=True))
-        self._write_chunk(b"data: [DONE]\n\n")
-        self._end_stream()
-
-    def _serve_malformed(self, rendered: Rendered, streaming: bool) -> None:
-        if not streaming:
-            text = json.dumps(
-                completion_body(rendered), ensure_ascii=False, separators=_COMPACT
-            ).encode()
-            self._send_bytes(200, JSON_PADDING + text[: len(text) // 2], "application/json")
-            return
-        first, second, *_ = stream_chunks(rendered)
-        self._start_stream(rendered.id)
-        self._write_event(first)
-        broken = json.dumps(second, separators=_COMPACT).encode()
-        self._write_chunk(b"data: " + broken[: len(broken) // 2] + b"\n\n")
-        self._write_chunk(b"data: [DONE]\n\n")
-        self._end_stream()
-
-    def _error_body(self, fault: Fault) -> dict[str, Any]:
-        error: dict[str, Any] = {"code": fault.code, "message": fault.message}
-        if fault.metadata is not None:
-            error["metadata"] = dict(fault.metadata)
-        return {"error": error, "user_id": USER_ID}
+            self.send_json(401, {"error": {"message": "No auth credentials found", "code": 401}})
+            return False
+        return True
 
     # Writing
 
-    def _send_error(
+    def send_api_error(
         self,
         status: int,
         message: str,
         metadata: Any = None,
         headers: dict[str, str] | None = None,
     ) -> None:
+        """Send OpenRouter's error body: `{"error": {"code", "message"}, "user_id"}`.
+
+        Args:
+            status: The HTTP status (also `error.code`).
+            message: `error.message`.
+            metadata: `error.metadata` (omitted when `None`).
+            headers: Extra response headers (e.g. `Retry-After`).
+
+        """
         error: dict[str, Any] = {"code": status, "message": message}
         if metadata is not None:
             error["metadata"] = dict(metadata)
-        self._send_json(status, {"error": error, "user_id": USER_ID}, headers=headers)
+        self.send_json(status, {"error": error, "user_id": USER_ID}, headers=headers)
 
-    def _send_json(
+    def send_json(
         self,
         status: int,
         obj: Any,
@@ -308,18 +184,36 @@ class Handler(BaseHTTPRequestHandler):
         headers: dict[str, str] | None = None,
         padded: bool = False,
     ) -> None:
-        data = json.dumps(obj, ensure_ascii=False, separators=_COMPACT).encode()
-        self._send_bytes(
+        """Send a JSON body (compact, non-ASCII kept).
+
+        Args:
+            status: The HTTP status.
+            obj: The JSON value.
+            headers: Extra response headers.
+            padded: Start the body with OpenRouter's whitespace padding.
+
+        """
+        data = json.dumps(obj, ensure_ascii=False, separators=COMPACT).encode()
+        self.send_bytes(
             status, JSON_PADDING + data if padded else data, "application/json", headers
         )
 
-    def _send_bytes(
+    def send_bytes(
         self,
         status: int,
         data: bytes,
         content_type: str,
         headers: dict[str, str] | None = None,
     ) -> None:
+        """Send a complete body with a `Content-Length`.
+
+        Args:
+            status: The HTTP status.
+            data: The body.
+            content_type: Its `Content-Type`.
+            headers: Extra response headers.
+
+        """
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
@@ -328,92 +222,69 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    def _start_stream(self, generation_id: str) -> None:
+    def start_stream(self, generation_id: str, provider: str = "") -> None:
+        """Send the headers of a chunked `text/event-stream` reply.
+
+        Args:
+            generation_id: The `X-Generation-Id` header (omitted when empty).
+            provider: The `X-Provider-Name` header (omitted when empty).
+
+        """
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-cache")
         self.send_header("Transfer-Encoding", "chunked")
         if generation_id:
             self.send_header("X-Generation-Id", generation_id)
+        if provider:
+            self.send_header("X-Provider-Name", provider)
         self.end_headers()
 
-    def _write_event(self, chunk: dict[str, Any]) -> None:
-        self._write_chunk(
-            b"data: "
-            + json.dumps(chunk, ensure_ascii=False, separators=_COMPACT).encode()
-            + b"\n\n"
+    def write_event(self, chunk: dict[str, Any]) -> None:
+        """Send one `data: {json}` SSE event.
+
+        Args:
+            chunk: The event's JSON object.
+
+        """
+        self.write_chunk(
+            b"data: " + json.dumps(chunk, ensure_ascii=False, separators=COMPACT).encode() + b"\n\n"
         )
 
-    def _write_chunk(self, data: bytes) -> None:
-        # One HTTP chunk per SSE event: the client sees each event as soon as it is written.
+    def write_chunk(self, data: bytes) -> None:
+        """Send raw bytes as one HTTP chunk, so the client sees them at once.
+
+        Args:
+            data: The bytes (an SSE event, a comment, `data: [DONE]`).
+
+        """
         self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
 
-    def _end_stream(self) -> None:
+    def end_stream(self) -> None:
+        """Send the last (empty) HTTP chunk."""
         self.wfile.write(b"0\r\n\r\n")
 
-    def _hang_up(self) -> None:
+    def hang_up(self) -> None:
+        """Close the connection mid-reply.
+
+        Raises:
+            Aborted: Always, to unwind the route.
+
+        """
         with contextlib.suppress(OSError):
             self.connection.shutdown(socket.SHUT_RDWR)
-        raise _Aborted
+        raise Aborted
 
-    def _wait(self, seconds: float) -> None:
+    def wait(self, seconds: float) -> None:
+        """Stay silent for `seconds`; hang up instead if the emulator stops meanwhile.
+
+        Args:
+            seconds: How long.
+
+        """
         if self.state.stopping.wait(seconds):
-            self._hang_up()
+            self.hang_up()
 
 
-def _models_payload(output_modalities: str = "text") -> dict[str, Any]:
-    try:
-        # Imported lazily and by name: the catalogue is optional for the emulator.
-        catalogue = importlib.import_module("langchain_openrouter_gemini.catalogue")
-        payload: dict[str, Any] = catalogue.models_endpoint_payload(output_modalities)
-    except (ImportError, AttributeError):
-        return _FALLBACK_MODELS
-    return payload
-
-
-def _fallback_model(model_id: str, name: str, prompt: str, completion: str) -> dict[str, Any]:
-    return {
-        "id": model_id,
-        "canonical_slug": model_id,
-        "name": name,
-        "created": 1750000000,
-        "description": f"{name} (emulator fallback entry; the catalogue module was missing).",
-        "context_length": 1048576,
-        "architecture": {
-            "modality": "text+image+file+audio+video->text",
-            "input_modalities": ["text", "image", "file", "audio", "video"],
-            "output_modalities": ["text"],
-            "tokenizer": "Gemini",
-            "instruct_type": None,
-        },
-        "pricing": {"prompt": prompt, "completion": completion, "request": "0", "image": "0"},
-        "top_provider": {
-            "context_length": 1048576,
-            "max_completion_tokens": 65535,
-            "is_moderated": False,
-        },
-        "per_request_limits": None,
-        "supported_parameters": [
-            "include_reasoning",
-            "max_tokens",
-            "reasoning",
-            "response_format",
-            "seed",
-            "stop",
-            "structured_outputs",
-            "temperature",
-            "tool_choice",
-            "tools",
-            "top_p",
-        ],
-    }
-
-
-_FALLBACK_MODELS: dict[str, Any] = {
-    "data": [
-        _fallback_model(
-            "google/gemini-2.5-flash", "Google: Gemini 2.5 Flash", "0.0000003", "0.0000025"
-        ),
-        _fallback_model("google/gemini-2.5-pro", "Google: Gemini 2.5 Pro", "0.00000125", "0.00001"),
-    ]
-}
+def _under_root(path: str) -> bool:
+    return path.startswith(API_ROOT + "/")

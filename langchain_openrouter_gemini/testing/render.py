@@ -1,20 +1,24 @@
-"""Turn a `Reply` into OpenRouter's exact wire objects: a completion body or stream chunks."""
+"""Turn a `Reply` into what goes on the wire: every decision made, then the completion body.
+
+`materialize` decides ids, signatures, reasoning, finish reasons and usage once;
+`completion_body` (here) and `stream_chunks` (in `stream`, also importable from here) only lay
+the result out.
+"""
 
 from __future__ import annotations
 
 import secrets
 import string
 import time
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Literal
 
+from langchain_openrouter_gemini.testing.details import DetailsPlan, build_details
+from langchain_openrouter_gemini.testing.models import gemini_3
+from langchain_openrouter_gemini.testing.rendered import Rendered, envelope
 from langchain_openrouter_gemini.testing.replies import Reply
-from langchain_openrouter_gemini.testing.signatures import (
-    SIGNATURE_FORMAT,
-    SignatureBook,
-    serving_provider,
-)
+from langchain_openrouter_gemini.testing.signatures import SignatureBook, serving_provider
+from langchain_openrouter_gemini.testing.stream import error_chunk, stream_chunks
 from langchain_openrouter_gemini.testing.usage import (
     estimate_prompt_tokens,
     text_tokens,
@@ -23,6 +27,7 @@ from langchain_openrouter_gemini.testing.usage import (
 
 __all__ = [
     "Rendered",
+    "Thinking",
     "completion_body",
     "error_chunk",
     "materialize",
@@ -31,8 +36,10 @@ __all__ = [
     "stream_chunks",
 ]
 
+Thinking = Literal["shown", "hidden"] | None
 _ALNUM = string.ascii_letters + string.digits
 _TOKENS_PER_IMAGE = 1290  # what Gemini image models bill per generated image
+_HIDDEN_REASONING_TOKENS = 24  # billed even when `reasoning.exclude` keeps the text back
 
 
 def _alnum(length: int) -> str:
@@ -49,34 +56,23 @@ def new_generation_id() -> str:
     return f"gen-{int(time.time())}-{_alnum(20)}"
 
 
-@dataclass(frozen=True)
-class Rendered:
-    """A reply with everything the wire needs decided: ids, signatures, usage."""
-
-    id: str
-    created: int
-    model: str
-    provider: str
-    content: str | None
-    reasoning: str | None
-    reasoning_details: list[dict[str, Any]]
-    tool_calls: list[dict[str, Any]]
-    images: list[dict[str, Any]]
-    annotations: list[dict[str, Any]]
-    finish_reason: str | None
-    native_finish_reason: str | None
-    usage: dict[str, Any]
-    chunk_size: int
-    usage_in_empty_choices: bool
-
-
-def materialize(reply: Reply, body: Mapping[str, Any], book: SignatureBook) -> Rendered:
-    """Decide ids, signatures, finish reasons and usage for `reply` answering `body`.
+def materialize(
+    reply: Reply,
+    body: Mapping[str, Any],
+    book: SignatureBook,
+    *,
+    thinking: Thinking = None,
+    thought: str = "",
+) -> Rendered:
+    """Decide ids, signatures, reasoning, finish reasons and usage for `reply` answering `body`.
 
     Args:
         reply: The scripted or echoed reply.
         body: The request body.
         book: The emulator's signature book.
+        thinking: Whether the model reasons for this request (`"shown"`, or `"hidden"` when
+            the request excludes the text); `None` when it does not.
+        thought: The reasoning text used when the model reasons and the reply scripts none.
 
     Returns:
         The rendered reply, ready for `completion_body` or `stream_chunks`.
@@ -94,15 +90,67 @@ def materialize(reply: Reply, body: Mapping[str, Any], book: SignatureBook) -> R
         }
         for index, spec in enumerate(reply.calls)
     ]
+    layout_3 = reply.details_layout == "gemini-3" or (
+        reply.details_layout == "auto" and gemini_3(model)
+    )
+    automatic = reply.auto_reasoning and reply.reasoning_details is None
+    reasoning = reply.reasoning_text
+    if reasoning is None and automatic and thinking == "shown" and not reply.signature_only:
+        reasoning = thought or "Reading the request and working out the answer."
     if reply.reasoning_details is not None:
         details = [dict(detail) for detail in reply.reasoning_details]
     else:
-        details = _auto_details(reply, tool_calls, generation, provider, book)
+        plan = DetailsPlan(
+            reasoning_text=reasoning,
+            tool_calls=tool_calls,
+            generation=generation,
+            provider=provider,
+            gemini_3=layout_3,
+            signature_only=reply.signature_only,
+            placeholder=reply.placeholder_details,
+        )
+        details = build_details(plan, book)
+    hidden = _HIDDEN_REASONING_TOKENS if automatic and thinking == "hidden" else 0
     reasoning_tokens = (
         reply.reasoning_tokens
         if reply.reasoning_tokens is not None
-        else text_tokens(reply.reasoning_text) + (8 if details else 0)
+        else text_tokens(reasoning) + (8 if details else 0) + hidden
     )
+    usage = _usage(reply, body, model, tool_calls, reasoning_tokens)
+    finish = reply.finish_reason or ("tool_calls" if tool_calls else "stop")
+    native = reply.native_finish_reason or ("MAX_TOKENS" if finish == "length" else "STOP")
+    tier = reply.service_tier
+    if tier == "auto":
+        tier = "default" if gemini_3(model) else None
+    return Rendered(
+        id=generation,
+        created=int(time.time()),
+        model=model,
+        provider=provider,
+        content=reply.content,
+        reasoning=reasoning,
+        reasoning_details=details,
+        tool_calls=tool_calls,
+        images=[dict(image) for image in reply.images],
+        annotations=[dict(annotation) for annotation in reply.citations],
+        finish_reason=finish,
+        native_finish_reason=native,
+        usage=usage,
+        chunk_size=reply.chunk_size,
+        usage_chunk=reply.usage_chunk,
+        gemini_3=layout_3,
+        service_tier=tier,
+        placeholder_details=reply.placeholder_details,
+    )
+
+
+def _usage(
+    reply: Reply,
+    body: Mapping[str, Any],
+    model: str,
+    tool_calls: list[dict[str, Any]],
+    reasoning_tokens: int,
+) -> dict[str, Any]:
     image_tokens = _TOKENS_PER_IMAGE * len(reply.images)
     completion_tokens = reply.completion_tokens
     if completion_tokens is None:
@@ -115,7 +163,7 @@ def materialize(reply: Reply, body: Mapping[str, Any], book: SignatureBook) -> R
     prompt_tokens = (
         reply.prompt_tokens if reply.prompt_tokens is not None else estimate_prompt_tokens(body)
     )
-    usage = usage_object(
+    return usage_object(
         model,
         prompt_tokens,
         completion_tokens,
@@ -124,72 +172,8 @@ def materialize(reply: Reply, body: Mapping[str, Any], book: SignatureBook) -> R
         cached_tokens=reply.cached_tokens,
         cache_write_tokens=reply.cache_write_tokens,
         cost=reply.cost,
+        billing=reply.billing,
     )
-    finish = reply.finish_reason or ("tool_calls" if tool_calls else "stop")
-    native = reply.native_finish_reason or ("MAX_TOKENS" if finish == "length" else "STOP")
-    return Rendered(
-        id=generation,
-        created=int(time.time()),
-        model=model,
-        provider=provider,
-        content=reply.content,
-        reasoning=reply.reasoning_text,
-        reasoning_details=details,
-        tool_calls=tool_calls,
-        images=[dict(image) for image in reply.images],
-        annotations=[dict(annotation) for annotation in reply.citations],
-        finish_reason=finish,
-        native_finish_reason=native,
-        usage=usage,
-        chunk_size=reply.chunk_size,
-        usage_in_empty_choices=reply.usage_in_empty_choices,
-    )
-
-
-def _auto_details(
-    reply: Reply,
-    tool_calls: list[dict[str, Any]],
-    generation: str,
-    provider: str,
-    book: SignatureBook,
-) -> list[dict[str, Any]]:
-    details: list[dict[str, Any]] = []
-    if reply.reasoning_text:
-        details.append(
-            {"type": "reasoning.text", "text": reply.reasoning_text, "format": SIGNATURE_FORMAT}
-        )
-    if tool_calls:
-        # Gemini signs a turn once: parallel calls share one signature, tied to the first call.
-        first_id = tool_calls[0]["id"]
-        details.append(
-            {
-                "type": "reasoning.encrypted",
-                "data": book.mint(first_id, provider),
-                "format": SIGNATURE_FORMAT,
-                "id": first_id,
-            }
-        )
-    elif reply.reasoning_text:
-        details.append(
-            {
-                "type": "reasoning.encrypted",
-                "data": book.mint(generation, provider),
-                "format": SIGNATURE_FORMAT,
-            }
-        )
-    for index, detail in enumerate(details):
-        detail["index"] = index
-    return details
-
-
-def _envelope(rendered: Rendered, obj: str) -> dict[str, Any]:
-    return {
-        "id": rendered.id,
-        "provider": rendered.provider,
-        "model": rendered.model,
-        "object": obj,
-        "created": rendered.created,
-    }
 
 
 def completion_body(rendered: Rendered) -> dict[str, Any]:
@@ -214,8 +198,7 @@ def completion_body(rendered: Rendered) -> dict[str, Any]:
         message["tool_calls"] = rendered.tool_calls
     if rendered.images:
         message["images"] = rendered.images
-    if rendered.annotations:
-        message["annotations"] = rendered.annotations
+    message["annotations"] = rendered.annotations
     choice = {
         "index": 0,
         "logprobs": None,
@@ -223,7 +206,7 @@ def completion_body(rendered: Rendered) -> dict[str, Any]:
         "native_finish_reason": rendered.native_finish_reason,
         "message": message,
     }
-    body = _envelope(rendered, "chat.completion")
+    body = envelope(rendered, "chat.completion")
     body["system_fingerprint"] = None
     body["choices"] = [choice]
     body["usage"] = rendered.usage
@@ -241,132 +224,6 @@ def no_choices_body(rendered: Rendered, *, streaming: bool) -> dict[str, Any]:
         The body.
 
     """
-    body = _envelope(rendered, "chat.completion.chunk" if streaming else "chat.completion")
+    body = envelope(rendered, "chat.completion.chunk" if streaming else "chat.completion")
     body["choices"] = []
     return body
-
-
-def _pieces(text: str, size: int) -> Iterator[str]:
-    for start in range(0, len(text), size):
-        yield text[start : start + size]
-
-
-def stream_chunks(rendered: Rendered) -> list[dict[str, Any]]:
-    """Every `chat.completion.chunk` of the stream, in order, ending with the usage chunk.
-
-    Order as Gemini on OpenRouter sends it: role, reasoning fragments, text, images, the
-    encrypted detail, tool calls (header then argument fragments), annotations, the finish
-    chunk, then usage (repeating the finish reason, or with `choices: []`).
-
-    Args:
-        rendered: The rendered reply.
-
-    Returns:
-        The chunks (without SSE framing, comments or `[DONE]`).
-
-    """
-    deltas: list[dict[str, Any]] = [{"role": "assistant", "content": ""}]
-    text_detail = next(
-        (d for d in rendered.reasoning_details if d.get("type") == "reasoning.text"), None
-    )
-    # A reasoning.text detail holding exactly the reasoning text streams in fragments with it.
-    fragmented = (
-        text_detail is not None
-        and bool(rendered.reasoning)
-        and text_detail.get("text") == rendered.reasoning
-    )
-    if rendered.reasoning:
-        for piece in _pieces(rendered.reasoning, rendered.chunk_size):
-            delta: dict[str, Any] = {"role": "assistant", "content": None, "reasoning": piece}
-            if fragmented and text_detail is not None:
-                # The same detail arrives in fragments sharing its index; only `text` varies.
-                fragment = {key: value for key, value in text_detail.items() if key != "text"}
-                delta["reasoning_details"] = [{**fragment, "text": piece}]
-            deltas.append(delta)
-    for piece in _pieces(rendered.content or "", rendered.chunk_size):
-        deltas.append({"role": "assistant", "content": piece, "reasoning": None})
-    if rendered.images:
-        deltas.append({"role": "assistant", "content": None, "images": rendered.images})
-    rest = [d for d in rendered.reasoning_details if not (fragmented and d is text_detail)]
-    if rest:
-        deltas.append(
-            {"role": "assistant", "content": None, "reasoning": None, "reasoning_details": rest}
-        )
-    for call in rendered.tool_calls:
-        header = {
-            "index": call["index"],
-            "id": call["id"],
-            "type": "function",
-            "function": {"name": call["function"]["name"], "arguments": ""},
-        }
-        deltas.append({"role": "assistant", "content": None, "tool_calls": [header]})
-        for piece in _pieces(call["function"]["arguments"], max(rendered.chunk_size, 8)):
-            fragment = {"index": call["index"], "function": {"arguments": piece}}
-            deltas.append({"role": "assistant", "content": None, "tool_calls": [fragment]})
-    if rendered.annotations:
-        deltas.append({"role": "assistant", "content": "", "annotations": rendered.annotations})
-    chunks = [_chunk(rendered, delta) for delta in deltas]
-    finish = _chunk(
-        rendered,
-        {"role": "assistant", "content": ""},
-        rendered.finish_reason,
-        rendered.native_finish_reason,
-    )
-    chunks.append(finish)
-    usage_chunk = (
-        {**_envelope(rendered, "chat.completion.chunk"), "choices": []}
-        if rendered.usage_in_empty_choices
-        else dict(finish)
-    )
-    usage_chunk["usage"] = rendered.usage
-    chunks.append(usage_chunk)
-    return chunks
-
-
-def _chunk(
-    rendered: Rendered,
-    delta: dict[str, Any],
-    finish_reason: str | None = None,
-    native_finish_reason: str | None = None,
-) -> dict[str, Any]:
-    chunk = _envelope(rendered, "chat.completion.chunk")
-    chunk["choices"] = [
-        {
-            "index": 0,
-            "delta": delta,
-            "finish_reason": finish_reason,
-            "native_finish_reason": native_finish_reason,
-            "logprobs": None,
-        }
-    ]
-    return chunk
-
-
-def error_chunk(
-    rendered: Rendered,
-    code: int | str | None,
-    message: str,
-    metadata: Mapping[str, Any] | None,
-    finish_reason: str | None,
-) -> dict[str, Any]:
-    """A mid-stream error chunk: top-level `error` plus a choice with `finish_reason`.
-
-    Args:
-        rendered: The rendered reply (for ids).
-        code: `error.code`.
-        message: `error.message`.
-        metadata: `error.metadata` (omitted when `None`).
-        finish_reason: `"error"` or `None`.
-
-    Returns:
-        The chunk.
-
-    """
-    error: dict[str, Any] = {"code": code, "message": message}
-    if metadata is not None:
-        error["metadata"] = dict(metadata)
-    chunk = _chunk(rendered, {"role": "assistant", "content": ""}, finish_reason)
-    if finish_reason == "error":
-        chunk["choices"][0]["native_finish_reason"] = "error"
-    chunk["error"] = error
-    return chunk

@@ -6,9 +6,16 @@ import base64
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Literal
 
-__all__ = ["Reply", "ToolCallSpec"]
+__all__ = ["Billing", "DetailsLayout", "Reply", "ToolCallSpec", "UsageChunk"]
+
+UsageChunk = Literal["delta", "no_choices", "repeat_finish"]
+Billing = Literal["credits", "byok", "unknown"]
+DetailsLayout = Literal["auto", "gemini-2.5", "gemini-3"]
+_USAGE_CHUNKS = ("delta", "no_choices", "repeat_finish")
+_BILLINGS = ("credits", "byok", "unknown")
+_LAYOUTS = ("auto", "gemini-2.5", "gemini-3")
 
 
 @dataclass(frozen=True)
@@ -44,15 +51,29 @@ class Reply:
     """One scripted answer of the emulated model (served as JSON or as an SSE stream).
 
     Build one with the classmethods (`Reply.text`, `Reply.reasoning`, `Reply.tool_call`,
-    `Reply.tool_calls`, `Reply.image`, `Reply.annotations`) and adjust it with keyword options
-    or `with_options`. Every field left at its default is filled in from the request.
+    `Reply.tool_calls`, `Reply.image`, `Reply.annotations`, `Reply.verbatim`) and adjust it
+    with keyword options or `with_options`. Every field left at its default is filled in from
+    the request, as OpenRouter would: a model that reasons by default (Gemini 2.5 Pro, 3.x),
+    or a reasoning model asked to reason, answers with reasoning text and signed details.
 
     Attributes:
         content: The answer text (`None` sends `content: null`).
         reasoning_text: Reasoning text (`message.reasoning`); with `reasoning_details=None` it
             also yields a `reasoning.text` detail and a signed `reasoning.encrypted` detail.
+            `None` lets the request decide (see `auto_reasoning`).
         reasoning_details: Sent verbatim when given; `None` lets the emulator build them (and
             sign them) from `reasoning_text` and the tool calls. `()` sends none at all.
+        auto_reasoning: Add reasoning (a short thought summary) when `reasoning_text` is
+            `None` and the request or the model calls for it; `False` never adds any.
+        details_layout: `"gemini-3"`: the text and encrypted details share `index: 0`, and in
+            a stream the encrypted one arrives with the last text piece and the finish reason;
+            `"gemini-2.5"`: consecutive indexes, the encrypted one in its own delta; `"auto"`
+            follows the model.
+        signature_only: The reasoning is one `reasoning.text` detail holding only a
+            `signature` (no text), with `message.reasoning: null` (Gemini 3.6 Flash).
+        placeholder_details: Give the `reasoning.text` detail a `signature` and stream it as
+            an empty placeholder (`"text": "", "signature": ""`), then the text fragments,
+            then the signature's value, as some upstreams do.
         calls: Function calls; they always carry one encrypted detail (a Gemini thought
             signature) tied to the first call unless `reasoning_details` is given.
         images: `message.images` entries.
@@ -68,10 +89,22 @@ class Reply:
         cached_tokens: `prompt_tokens_details.cached_tokens`.
         cache_write_tokens: `prompt_tokens_details.cache_write_tokens`.
         cost: Overrides the computed USD cost.
+        billing: `"credits"`: an ordinary reply (`cost`, `is_byok: false`,
+            `upstream_inference_cost: null`); `"byok"`: the user's own provider key (`cost: 0`,
+            `is_byok: true`, the upstream cost in `cost_details`); `"unknown"`: no `cost`, no
+            `is_byok`, no `cost_details` at all (as some Gemini 2.5 Pro replies were).
+        service_tier: The top-level `service_tier`; `"auto"` sends `"default"` for the
+            models that send one (Gemini 3.x), `None` never sends it.
         chunk_size: Characters per streamed content/reasoning delta (1 gives one delta per
             character, so a benchmark can ask for thousands of chunks).
-        usage_in_empty_choices: Stream the usage chunk with `choices: []` instead of a choice
-            repeating the finish reason (OpenRouter sends both forms).
+        usage_chunk: The form of the stream's last (usage) chunk: `"delta"` (one choice with
+            `delta: {"role": "assistant", "content": ""}` and `finish_reason: null`, the most
+            common), `"no_choices"` (`choices: []`) or `"repeat_finish"` (a choice repeating
+            the finish reason).
+        usage_in_empty_choices: Shorthand for `usage_chunk="no_choices"`.
+        raw: Recorded bytes served exactly as given (see `Reply.verbatim`); every other
+            field is then ignored.
+        raw_content_type: The `Content-Type` for `raw`.
 
     """
 
@@ -91,12 +124,32 @@ class Reply:
     cached_tokens: int = 0
     cache_write_tokens: int = 0
     cost: float | None = None
+    auto_reasoning: bool = True
+    details_layout: DetailsLayout = "auto"
+    signature_only: bool = False
+    placeholder_details: bool = False
+    billing: Billing = "credits"
+    service_tier: str | None = "auto"
     chunk_size: int = 24
+    usage_chunk: UsageChunk = "delta"
     usage_in_empty_choices: bool = False
+    raw: bytes | None = field(default=None, repr=False)
+    raw_content_type: str | None = None
 
     def __post_init__(self) -> None:
         if self.chunk_size < 1:
             raise ValueError(f"Reply chunk_size must be >= 1, got {self.chunk_size}.")
+        for name, allowed in (
+            ("usage_chunk", _USAGE_CHUNKS),
+            ("billing", _BILLINGS),
+            ("details_layout", _LAYOUTS),
+        ):
+            if getattr(self, name) not in allowed:
+                raise ValueError(
+                    f"Reply {name} must be one of {list(allowed)}, got {getattr(self, name)!r}."
+                )
+        if self.usage_in_empty_choices:
+            object.__setattr__(self, "usage_chunk", "no_choices")
         # Lists are accepted for convenience; stored as tuples so a reply stays immutable and
         # can be enqueued more than once.
         for name in ("calls", "images", "citations"):
@@ -129,6 +182,33 @@ class Reply:
 
         """
         return cls(content=content, **options)
+
+    @classmethod
+    def verbatim(cls, data: bytes | str, content_type: str | None = None) -> Reply:
+        """Recorded bytes (a JSON body or SSE text), served exactly as given with HTTP 200.
+
+        For replaying captures of live traffic: nothing is added, checked or re-encoded.
+
+        Args:
+            data: The body; `str` is encoded as UTF-8.
+            content_type: The `Content-Type`; `None` picks `text/event-stream` when the data
+                starts with an SSE line (`data:` or a `:` comment), else `application/json`.
+
+        Returns:
+            The reply.
+
+        Raises:
+            ValueError: When `data` is empty.
+
+        """
+        raw = data.encode() if isinstance(data, str) else bytes(data)
+        if not raw:
+            raise ValueError("Reply.verbatim needs the recorded bytes; got an empty body.")
+        if content_type is None:
+            head = raw.lstrip()
+            sse = head.startswith((b"data:", b":", b"event:"))
+            content_type = "text/event-stream" if sse else "application/json"
+        return cls(raw=raw, raw_content_type=content_type)
 
     @classmethod
     def reasoning(cls, reasoning: str, answer: str, **options: Any) -> Reply:

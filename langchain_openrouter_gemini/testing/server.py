@@ -7,15 +7,17 @@ import socket
 import threading
 import time
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from http.server import ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
 
 from langchain_openrouter_gemini.testing.faults import Fault
+from langchain_openrouter_gemini.testing.framing import API_ROOT
 from langchain_openrouter_gemini.testing.generations import generation_record
-from langchain_openrouter_gemini.testing.handler import API_ROOT, Handler
+from langchain_openrouter_gemini.testing.handler import Handler
+from langchain_openrouter_gemini.testing.models import ModelRoster
 from langchain_openrouter_gemini.testing.render import Rendered
 from langchain_openrouter_gemini.testing.replies import Reply
 from langchain_openrouter_gemini.testing.signatures import SignatureBook
@@ -56,15 +58,23 @@ class RecordedRequest:
 class EmulatorState:
     """What the request threads share: the script, the log, files, signatures. Thread-safe."""
 
-    def __init__(self, *, strict_signatures: bool, secret: bytes | None) -> None:
+    def __init__(
+        self,
+        *,
+        strict_signatures: bool,
+        secret: bytes | None,
+        models: Iterable[str] = (),
+    ) -> None:
         """Create empty state.
 
         Args:
             strict_signatures: Require a valid signature on every Gemini tool call.
             secret: The signature secret (random when `None`).
+            models: Model ids served on top of the catalogue's.
 
         """
         self.book = SignatureBook(secret)
+        self.roster = ModelRoster(models)
         self.strict_signatures = strict_signatures
         self.stopping = threading.Event()
         self._lock = threading.Lock()
@@ -246,7 +256,9 @@ class OpenRouterEmulator:
 
     Serves `POST /chat/completions` (JSON and SSE) and `GET /models`, answering from a FIFO
     script of `Reply` / `Fault` items, or deterministically from the request (echo mode) once
-    the script is empty. Every request is recorded.
+    the script is empty. Every request is recorded. What OpenRouter refuses is refused the
+    same way, before the script is touched: unknown model ids, missing keys, invalid bodies,
+    tool loops that lost their thought signatures.
 
     Example:
         ```python
@@ -264,21 +276,33 @@ class OpenRouterEmulator:
         *,
         strict_signatures: bool = False,
         secret: bytes | None = None,
+        models: Iterable[str] = (),
     ) -> None:
         """Configure (but do not start) an emulator.
 
         Args:
             host: The interface to listen on (loopback by default).
             port: The port; 0 picks a free one.
-            strict_signatures: Require a valid thought signature on every tool call in the
-                history of a Gemini request, even hand-written ones (real Gemini 2.5 accepts
-                those; Gemini 3 and this emulator's own tool calls are always checked).
+            strict_signatures: Require a thought signature this emulator issued on every
+                tool call in the history of a Gemini request. Off by default: signatures
+                the emulator issued are always checked (edited, dropped, or moved to another
+                provider: HTTP 400, as Google answers), while well-formed ones from elsewhere
+                (a recorded live conversation) and hand-written Gemini 2.5 histories pass.
             secret: Signature secret (random per emulator when `None`).
+            models: Model ids to serve besides the catalogue's Gemini models, e.g.
+                `["openai/gpt-4o"]`, or an endpoint variant such as
+                `"google/gemini-2.5-flash:free"`. Any other id is refused as OpenRouter
+                refuses it (HTTP 400 "... is not a valid model ID").
+
+        Raises:
+            TypeError: When a model id is not a non-empty string.
 
         """
         self.host = host
         self.port = port
-        self._state = EmulatorState(strict_signatures=strict_signatures, secret=secret)
+        self._state = EmulatorState(
+            strict_signatures=strict_signatures, secret=secret, models=models
+        )
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 

@@ -126,11 +126,13 @@ class SignatureBook:
     ) -> tuple[str, int] | None:
         """The first function call Gemini would reject for its thought signature.
 
-        A signature that is present must verify for the serving provider (any Gemini model).
-        A missing one is rejected for Gemini 3 in the current turn (after the last user
-        message), as Google enforces; for calls this emulator issued (a client that dropped
-        what it was given); and for every call when `strict`. Histories written by hand for
-        Gemini 2.5 pass, as they do upstream.
+        Calls this emulator issued must come back with the signature it minted, unchanged
+        and for the same provider (dropped, edited or moved: rejected, as Google rejects
+        them). A call it did not issue passes with any well-formed encrypted detail (a
+        recorded live conversation replayed offline); without one it is rejected for
+        Gemini 3 in the current turn (after the last user message), as Google enforces.
+        Histories written by hand for Gemini 2.5 pass, as they do upstream. With `strict`,
+        every call needs a signature this emulator issued.
 
         Args:
             messages: The request's messages.
@@ -166,25 +168,34 @@ class SignatureBook:
                 for d in message.get("reasoning_details") or []
                 if isinstance(d, Mapping) and d.get("type") == "reasoning.encrypted"
             ]
-            if encrypted:
+            ours = strict or any(self.issued(call_id) for call_id in ids)
+            if ours:
                 if not any(
                     d.get("id") in ids and self.verifies(d.get("data"), d.get("id"), provider)
                     for d in encrypted
                 ):
                     return name, position
                 continue
-            required = (
-                strict
-                or (gemini_3 and position > last_user)
-                or any(self.issued(call_id) for call_id in ids)
-            )
-            if required:
+            if any(_well_formed(d.get("data")) for d in encrypted):
+                continue
+            if gemini_3 and position > last_user:
                 return name, position
         return None
 
     def _digest(self, anchor: str, provider: str) -> bytes:
         message = f"{anchor}\x1f{provider}".encode()
         return hmac.new(self._secret, message, hashlib.sha256).digest()
+
+
+def _well_formed(data: object) -> bool:
+    """Whether `data` looks like a real thought signature: non-empty base64."""
+    if not isinstance(data, str) or not data:
+        return False
+    try:
+        base64.b64decode(data, validate=True)
+    except ValueError:
+        return False
+    return True
 
 
 def missing_signature_error(function_name: str, position: int, provider: str) -> dict[str, Any]:

@@ -102,6 +102,7 @@ def usage_object(
     cached_tokens: int = 0,
     cache_write_tokens: int = 0,
     cost: float | None = None,
+    billing: str = "credits",
 ) -> dict[str, Any]:
     """OpenRouter's `usage` object, with cost from the catalogue's prices.
 
@@ -114,6 +115,9 @@ def usage_object(
         cached_tokens: `prompt_tokens_details.cached_tokens`.
         cache_write_tokens: `prompt_tokens_details.cache_write_tokens`.
         cost: Overrides the computed cost (USD).
+        billing: `"credits"` (OpenRouter bills: `cost`, `upstream_inference_cost: null`),
+            `"byok"` (the user's provider key: `cost: 0`, `is_byok: true`, the upstream cost
+            in `cost_details`) or `"unknown"` (no cost fields at all).
 
     Returns:
         The `usage` object.
@@ -123,12 +127,29 @@ def usage_object(
     prompt_cost = round(prompt_tokens * price_in, 10)
     completion_cost = round(completion_tokens * price_out, 10)
     total_cost = round(prompt_cost + completion_cost, 10) if cost is None else cost
-    return {
+    usage: dict[str, Any] = {
         "prompt_tokens": prompt_tokens,
         "completion_tokens": completion_tokens,
         "total_tokens": prompt_tokens + completion_tokens,
-        "cost": total_cost,
-        "is_byok": False,
+    }
+    if billing != "unknown":
+        usage["cost"] = 0 if billing == "byok" else total_cost
+        usage["is_byok"] = billing == "byok"
+    usage.update(_token_details(cached_tokens, cache_write_tokens, reasoning_tokens, image_tokens))
+    if billing != "unknown":
+        usage["cost_details"] = {
+            # OpenRouter fills the upstream total only when the user's own key paid upstream.
+            "upstream_inference_cost": total_cost if billing == "byok" else None,
+            "upstream_inference_prompt_cost": prompt_cost,
+            "upstream_inference_completions_cost": completion_cost,
+        }
+    return usage
+
+
+def _token_details(
+    cached_tokens: int, cache_write_tokens: int, reasoning_tokens: int, image_tokens: int
+) -> dict[str, Any]:
+    return {
         "prompt_tokens_details": {
             "cached_tokens": cached_tokens,
             "cache_write_tokens": cache_write_tokens,
@@ -139,10 +160,5 @@ def usage_object(
             "reasoning_tokens": reasoning_tokens,
             "image_tokens": image_tokens,
             "audio_tokens": 0,
-        },
-        "cost_details": {
-            "upstream_inference_cost": total_cost,
-            "upstream_inference_prompt_cost": prompt_cost,
-            "upstream_inference_completions_cost": completion_cost,
         },
     }

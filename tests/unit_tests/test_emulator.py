@@ -103,8 +103,8 @@ def test_stream_framing_comments_role_first_finish_usage_done(
     finish, usage_chunk = chunks[-2], chunks[-1]
     assert finish["choices"][0]["finish_reason"] == "stop"
     assert "usage" not in finish
-    # Default variant: the usage chunk repeats the finish reason with an empty delta.
-    assert usage_chunk["choices"][0]["finish_reason"] == "stop"
+    # Default variant, the most common on the wire: an empty delta, no finish reason, usage.
+    assert usage_chunk["choices"][0]["finish_reason"] is None
     assert usage_chunk["choices"][0]["delta"] == {"role": "assistant", "content": ""}
     assert usage_chunk["usage"]["completion_tokens"] > 0
 
@@ -288,16 +288,24 @@ def test_enqueue_rejects_things_that_are_not_replies() -> None:
         OpenRouterEmulator().enqueue("hello")  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("authorization", [None, "Bearer", "Basic abc"])
+@pytest.mark.parametrize(
+    ("authorization", "message"),
+    [
+        (None, "Missing Authentication header"),
+        ("Bearer", "No auth credentials found"),
+        ("Basic abc", "No auth credentials found"),
+    ],
+)
 def test_missing_key_is_401_with_openrouters_message(
-    openrouter_emulator: OpenRouterEmulator, authorization: str | None
+    openrouter_emulator: OpenRouterEmulator, authorization: str | None, message: str
 ) -> None:
     headers = {} if authorization is None else {"Authorization": authorization}
     response = httpx.post(
         f"{openrouter_emulator.base_url}/chat/completions", json=body(), headers=headers
     )
     assert response.status_code == 401
-    assert response.json()["error"] == {"message": "No auth credentials found", "code": 401}
+    # Exactly OpenRouter's body: no `user_id`, since no user was identified.
+    assert response.json() == {"error": {"message": message, "code": 401}}
 
 
 @pytest.mark.parametrize(
@@ -458,7 +466,15 @@ def _free_port() -> int:
 def test_command_line_serves_until_terminated() -> None:
     port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "langchain_openrouter_gemini.testing", "--port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "langchain_openrouter_gemini.testing",
+            "--port",
+            str(port),
+            "--model",
+            "openai/gpt-4o",
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -469,6 +485,11 @@ def test_command_line_serves_until_terminated() -> None:
         assert first_line == f"http://127.0.0.1:{port}/api/v1"
         response = httpx.post(f"{first_line}/chat/completions", json=body(), headers=KEY)
         assert response.status_code == 200
+        added = {**body(), "model": "openai/gpt-4o"}
+        assert httpx.post(f"{first_line}/chat/completions", json=added, headers=KEY).is_success
+        unknown = {**body(), "model": "openai/gpt-5"}
+        refused = httpx.post(f"{first_line}/chat/completions", json=unknown, headers=KEY)
+        assert refused.status_code == 400
     finally:
         process.terminate()
         assert process.wait(timeout=10) == 0

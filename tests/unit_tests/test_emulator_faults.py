@@ -183,7 +183,8 @@ def test_malformed_function_call(openrouter_emulator: OpenRouterEmulator, stream
     openrouter_emulator.enqueue(Fault.malformed_function_call())
     response = post(openrouter_emulator, stream=stream)
     if stream:
-        choice = json.loads(data_lines(response.text)[-2])["choices"][0]
+        chunks = [json.loads(line) for line in data_lines(response.text)[:-1]]
+        choice = next(c["choices"][0] for c in reversed(chunks) if c["choices"][0]["finish_reason"])
     else:
         choice = response.json()["choices"][0]
         assert choice["message"]["content"] == "" and "tool_calls" not in choice["message"]

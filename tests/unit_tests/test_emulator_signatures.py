@@ -161,7 +161,7 @@ HAND_WRITTEN = [
     ],
 )
 def test_hand_written_histories(model: str, strict: bool, status: int) -> None:
-    with OpenRouterEmulator(strict_signatures=strict) as emulator:
+    with OpenRouterEmulator(strict_signatures=strict, models=["openai/gpt-4o"]) as emulator:
         response = post(emulator, {"model": model, "messages": HAND_WRITTEN})
         assert response.status_code == status
 
