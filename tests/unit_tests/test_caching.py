@@ -70,9 +70,10 @@ def test_the_ttl_is_sent_and_one_hour_on_gemini_warns(
         "type": "ephemeral",
         "ttl": "1h",
     }
-    with warnings.catch_warnings():
+    # Another vendor's model (served once the emulator is told of it) takes "1h" silently.
+    with OpenRouterEmulator(models=["anthropic/claude-sonnet-4"]) as other, warnings.catch_warnings():
         warnings.simplefilter("error")
-        model(openrouter_emulator, model="anthropic/claude-sonnet-4", cache_prompt=True,
+        model(other, model="anthropic/claude-sonnet-4", cache_prompt=True,
               cache_ttl="1h").invoke(messages)  # fmt: skip
 
 
