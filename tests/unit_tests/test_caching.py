@@ -71,7 +71,10 @@ def test_the_ttl_is_sent_and_one_hour_on_gemini_warns(
         "ttl": "1h",
     }
     # Another vendor's model (served once the emulator is told of it) takes "1h" silently.
-    with OpenRouterEmulator(models=["anthropic/claude-sonnet-4"]) as other, warnings.catch_warnings():
+    with (
+        OpenRouterEmulator(models=["anthropic/claude-sonnet-4"]) as other,
+        warnings.catch_warnings(),
+    ):
         warnings.simplefilter("error")
         model(other, model="anthropic/claude-sonnet-4", cache_prompt=True,
               cache_ttl="1h").invoke(messages)  # fmt: skip
