@@ -83,25 +83,11 @@ def _pages() -> list[Path]:
 PAGES_WITH_SAMPLES = [path for path in _pages() if any(s.runnable for s in page_samples(path))]
 
 
-# Pages whose samples need an answer a plain emulator cannot give yet: their hidden blocks
-# may still script it. Each entry names the gap; `test_awaited_emulator_gaps_are_still_open`
-# fails as soon as the gap is closed, so the entry (and the scripting) go with it.
-AWAITING_EMULATOR = {
-    "reasoning.md": "echo mode does not answer a reasoning request with reasoning text",
-}
-
-
 class EmulatorView:
     """What a hidden block sees of the page's emulator: what was sent, nothing to script."""
 
-    def __init__(self, emulator: Any, *, may_script: bool = False) -> None:
+    def __init__(self, emulator: Any) -> None:
         self._emulator = emulator
-        self._may_script = may_script
-
-    def enqueue(self, *items: Any) -> None:
-        if not self._may_script:
-            self.__getattr__("enqueue")
-        self._emulator.enqueue(*items)
 
     @property
     def requests(self) -> list[Any]:
@@ -136,8 +122,9 @@ def _run(
     )
     # Hidden blocks work on a copy: the names they make (kept in `checks` for later hidden
     # blocks) never reach the visible samples.
-    view = EmulatorView(emulator, may_script=sample.page in AWAITING_EMULATOR)
-    scope = {**namespace, **checks, "emulator": view} if sample.hidden else namespace
+    scope = (
+        {**namespace, **checks, "emulator": EmulatorView(emulator)} if sample.hidden else namespace
+    )
     before = _files(folder)
     try:
         exec(code, scope)
@@ -184,23 +171,6 @@ def test_hidden_blocks_cannot_script_the_emulator() -> None:
         with pytest.raises(AttributeError, match="visible step"):
             view.reset()
         assert emulator.pending == 0 and view.requests == []
-
-
-def test_awaited_emulator_gaps_are_still_open(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Fails once the emulator closes a gap: then drop the page from AWAITING_EMULATOR."""
-    from langchain_openrouter_gemini import ChatOpenRouterGemini
-    from langchain_openrouter_gemini.testing import OpenRouterEmulator
-
-    assert set(AWAITING_EMULATOR) == {"reasoning.md"}
-    with OpenRouterEmulator() as emulator:
-        llm = ChatOpenRouterGemini(
-            base_url=emulator.base_url, api_key="sk-or-test", reasoning_effort="low"
-        )
-        reply = llm.invoke("How many 1 m square tiles cover a 4 m x 4 m floor?")
-    assert not reply.additional_kwargs.get("reasoning_content"), (
-        "the plain emulator now answers with reasoning: remove reasoning.md from "
-        "AWAITING_EMULATOR and its scripted reply"
-    )
 
 
 def test_every_python_fence_is_collected() -> None:
