@@ -11,11 +11,16 @@ import httpx2
 from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from pydantic import BaseModel
 
-__all__ = ["refuse_unsupported_settings", "stream_timeout", "with_reply_headers"]
+__all__ = [
+    "UNSUPPORTED_SETTINGS",
+    "refuse_unsupported_settings",
+    "stream_timeout",
+    "with_reply_headers",
+]
 
 # Inherited `BaseChatOpenAI` settings for OpenAI features OpenRouter does not have: setting
 # one would do nothing at all, so the constructor says so (field -> why, and what to do).
-_UNSUPPORTED_SETTINGS = {
+UNSUPPORTED_SETTINGS = {
     "use_responses_api": (
         "this class always uses Chat Completions, the API OpenRouter serves Gemini on; "
         "drop use_responses_api"
@@ -38,7 +43,7 @@ def refuse_unsupported_settings(model: BaseModel) -> None:
         ValueError: One was set; the message names it, why it cannot work, and the fix.
 
     """
-    for name, why in _UNSUPPORTED_SETTINGS.items():
+    for name, why in UNSUPPORTED_SETTINGS.items():
         # `False`/`None` ask for nothing OpenRouter lacks (no responses API, no storing).
         if name in model.model_fields_set and getattr(model, name) not in (None, False):
             alias = type(model).model_fields[name].alias or name

@@ -84,7 +84,11 @@ def check_known_arguments(
 
 
 def check_call_arguments(
-    model: type[BaseModel], unknown: Iterable[str], known: Iterable[str]
+    model: type[BaseModel],
+    unknown: Iterable[str],
+    known: Iterable[str],
+    *,
+    unsupported: Mapping[str, str] | None = None,
 ) -> None:
     """Reject per-call arguments (`invoke(..., **kw)`, `bind(...)`) that nothing reads.
 
@@ -92,6 +96,7 @@ def check_call_arguments(
         model: The chat model class (its constructor-only settings get their own hint).
         unknown: The per-call names left over once every known one was taken.
         known: The per-call names that are accepted, for "did you mean".
+        unsupported: Names of features OpenRouter lacks, to why (quoted instead).
 
     Raises:
         ValueError: Some are left; the message names each, the closest accepted name, and
@@ -105,6 +110,9 @@ def check_call_arguments(
     fields = _accepted_names(model)
     problems = []
     for key in names:
+        if unsupported and key in unsupported:
+            problems.append(f"{key!r}: not supported, {unsupported[key]}")
+            continue
         if key in fields:
             problems.append(
                 f"{key!r}: a model setting, not a per-call argument "

@@ -18,6 +18,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 from langchain_core.utils.function_calling import convert_to_json_schema
 from pydantic import BaseModel
 
+from langchain_openrouter_gemini._calls import UNSUPPORTED_SETTINGS
 from langchain_openrouter_gemini._checks import (
     check_call_arguments,
     check_call_value,
@@ -270,7 +271,7 @@ def build_request_body(
         )
 
     passthrough = {name: call.pop(name) for name in list(call) if name in _PASSTHROUGH}
-    check_call_arguments(type(chat_model), call, _CALL_NAMES)
+    check_call_arguments(type(chat_model), call, _CALL_NAMES, unsupported=UNSUPPORTED_SETTINGS)
     body.update(chat_model.model_kwargs)
     body.update(passthrough)
     # The model's `extra_body` is sent too (the per-call one wins): the constructor's

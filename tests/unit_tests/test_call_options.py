@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import httpx
 import pytest
 from langchain_core.messages import AIMessageChunk
 from langchain_core.tools import tool
@@ -123,6 +124,8 @@ def test_unknown_per_call_argument_is_refused_before_sending(
     assert "model_kwargs" in message
     with pytest.raises(ValueError, match="model_copy"):
         llm.bind(cache_prompt=True).invoke("hi")
+    with pytest.raises(ValueError, match="'store': not supported"):
+        llm.invoke("hi", store=True)
     assert emulator.chat_requests == []
 
 
@@ -216,6 +219,22 @@ def test_n_above_one_is_refused_before_sending(emulator: OpenRouterEmulator) -> 
     assert emulator.chat_requests == []
     emulator.enqueue(Reply.text("one"))
     assert model(emulator, n=1).invoke("hi").content == "one"
+
+
+def test_the_emulator_answers_n_with_one_choice_as_openrouter_does(
+    emulator: OpenRouterEmulator,
+) -> None:
+    body = {
+        "model": "google/gemini-2.5-flash",
+        "n": 2,
+        "messages": [{"role": "user", "content": "hi"}],
+    }
+    reply = httpx.post(
+        f"{emulator.base_url}/chat/completions",
+        json=body,
+        headers={"Authorization": "Bearer sk-or-test"},
+    )
+    assert len(reply.json()["choices"]) == 1
 
 
 # --- 4. header merging is case-insensitive, the user's header wins -----------------------------
