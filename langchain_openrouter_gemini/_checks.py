@@ -15,7 +15,9 @@ from typing import Any
 from pydantic import AliasChoices, AliasPath, BaseModel, TypeAdapter, ValidationError
 
 __all__ = [
+    "check_call_arguments",
     "check_call_value",
+    "check_choice_count",
     "check_known_arguments",
     "check_max_tokens",
     "check_messages",
@@ -77,6 +79,72 @@ def check_known_arguments(
     msg = (
         f"{model.__name__} got unknown argument(s) {', '.join(problems)} "
         f"(OpenRouter would ignore them and use its defaults). {fix}"
+    )
+    raise ValueError(msg)
+
+
+def check_call_arguments(
+    model: type[BaseModel],
+    unknown: Iterable[str],
+    known: Iterable[str],
+    *,
+    unsupported: Mapping[str, str] | None = None,
+) -> None:
+    """Reject per-call arguments (`invoke(..., **kw)`, `bind(...)`) that nothing reads.
+
+    Args:
+        model: The chat model class (its constructor-only settings get their own hint).
+        unknown: The per-call names left over once every known one was taken.
+        known: The per-call names that are accepted, for "did you mean".
+        unsupported: Names of features OpenRouter lacks, to why (quoted instead).
+
+    Raises:
+        ValueError: Some are left; the message names each, the closest accepted name, and
+            how to send a deliberate extra body field.
+
+    """
+    names = [key for key in unknown if isinstance(key, str)]
+    if not names:
+        return
+    choices = sorted(set(known))
+    fields = _accepted_names(model)
+    problems = []
+    for key in names:
+        if unsupported and key in unsupported:
+            problems.append(f"{key!r}: not supported, {unsupported[key]}")
+            continue
+        if key in fields:
+            problems.append(
+                f"{key!r}: a model setting, not a per-call argument "
+                f"(use model.model_copy(update={{{key!r}: ...}}))"
+            )
+            continue
+        close = difflib.get_close_matches(key, choices, n=1, cutoff=0.6)
+        problems.append(f"{key!r}: did you mean {close[0]!r}?" if close else repr(key))
+    msg = (
+        f"{model.__name__} got unknown per-call argument(s) {'; '.join(problems)}. "
+        "They are neither request options (timeout, extra_headers, extra_query) nor body "
+        "fields this class sends, and OpenRouter would ignore them. To send a field "
+        "OpenRouter knows but this class does not, pass it deliberately: "
+        "extra_body={...} (this call) or model_kwargs={...} (every call)."
+    )
+    raise ValueError(msg)
+
+
+def check_choice_count(value: Any, *, source: str) -> None:
+    """Reject `n` above 1: OpenRouter returns one choice whatever `n` says.
+
+    Raises:
+        ValueError: `value` is an integer other than 1 (`None` is the default, one).
+
+    """
+    if value is None or value == 1:
+        return
+    msg = (
+        f"{source}: n={value!r} is not supported: OpenRouter returns a single choice per "
+        "request (it does not list `n` among its parameters), so the other choices would "
+        "never arrive. Drop n, and for several answers send several requests, e.g. "
+        "model.batch([prompt] * 3) (with a temperature above 0 so they differ)."
     )
     raise ValueError(msg)
 

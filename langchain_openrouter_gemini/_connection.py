@@ -33,6 +33,7 @@ __all__ = [
     "base_url_field",
     "client_options",
     "effective_max_retries",
+    "merge_headers",
     "normalize_base_url",
     "require_api_key",
     "resolve_timeout",
@@ -93,6 +94,25 @@ def normalize_base_url(url: str | None) -> str:
     return (url or DEFAULT_BASE_URL).rstrip("/")
 
 
+def merge_headers(base: Mapping[str, str], extra: Mapping[str, str] | None) -> dict[str, str]:
+    """`base` with `extra` on top; a name in `extra` replaces `base`'s in any letter case.
+
+    HTTP header names are case-insensitive, but a dict is not: a plain `update` with
+    `{"x-title": ...}` over `{"X-Title": ...}` would send both.
+    """
+    if not extra:
+        return dict(base)
+    replaced = {name.lower() for name in extra}
+    merged = {name: value for name, value in base.items() if name.lower() not in replaced}
+    merged.update(extra)
+    return merged
+
+
+# OpenRouter reads the app's name from either header: the user's value for one replaces
+# `app_title` under both, or OpenRouter would be told two names.
+_TITLE_HEADERS = ("X-Title", "X-OpenRouter-Title")
+
+
 def attribution_headers(
     *,
     app_url: str | None,
@@ -100,17 +120,21 @@ def attribution_headers(
     app_categories: list[str] | None,
     default_headers: Mapping[str, str] | None,
 ) -> dict[str, str]:
-    """OpenRouter's attribution headers, then the user's `default_headers` (which win)."""
+    """OpenRouter's attribution headers, then the user's `default_headers` (which win).
+
+    A user header wins whatever its letter case (`x-title` replaces `X-Title`), and a
+    title under either name replaces both `app_title` headers.
+    """
     headers: dict[str, str] = {}
     if app_url:
         headers["HTTP-Referer"] = app_url
-    if app_title:
-        headers["X-Title"] = app_title
-        headers["X-OpenRouter-Title"] = app_title
+    user_names = {name.lower() for name in default_headers or {}}
+    if app_title and not user_names & {name.lower() for name in _TITLE_HEADERS}:
+        for name in _TITLE_HEADERS:
+            headers[name] = app_title
     if app_categories:
         headers["X-OpenRouter-Categories"] = ",".join(app_categories)
-    headers.update(default_headers or {})
-    return headers
+    return merge_headers(headers, default_headers)
 
 
 def resolve_timeout(request_timeout: Any, connect_timeout: float) -> httpx2.Timeout:

@@ -1,20 +1,30 @@
 """Assembling the request body from model settings and per-call arguments.
 
 Precedence, lowest first: model fields, `model_kwargs`, per-call keyword arguments
-(`invoke(..., provider=...)`, `bind(...)`), and last `extra_body`.
+(`invoke(..., provider=...)`, `bind(...)`), and last `extra_body`. The per-call request
+options `timeout=`, `extra_headers=` and `extra_query=` never reach the body: they are
+taken out by `call_options` and applied to the HTTP request. Any other per-call name
+this module does not know is an error, not a body field OpenRouter would ignore.
 """
 
 from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 from langchain_core.utils.function_calling import convert_to_json_schema
 from pydantic import BaseModel
 
-from langchain_openrouter_gemini._checks import check_call_value, check_messages
+from langchain_openrouter_gemini._calls import UNSUPPORTED_SETTINGS
+from langchain_openrouter_gemini._checks import (
+    check_call_arguments,
+    check_call_value,
+    check_choice_count,
+    check_messages,
+)
 from langchain_openrouter_gemini.caching import mark_cache_breakpoint
 from langchain_openrouter_gemini.model_ids import is_gemini, normalize_model_id
 from langchain_openrouter_gemini.routing import (
@@ -32,7 +42,13 @@ from langchain_openrouter_gemini.wire.request import messages_to_wire
 if TYPE_CHECKING:
     from langchain_openrouter_gemini.chat_models import ChatOpenRouterGemini
 
-__all__ = ["build_request_body", "check_reasoning_settings"]
+__all__ = [
+    "REQUEST_OPTIONS",
+    "CallOptions",
+    "build_request_body",
+    "call_options",
+    "check_reasoning_settings",
+]
 
 _SAMPLING = (
     "temperature",
@@ -65,9 +81,98 @@ _OPTIONS = {
     "prediction": "prediction",
     "verbosity": "verbosity",
 }
+# Model fields sent as they are (a per-call value wins). `service_tier`: OpenRouter's
+# processing tier (`flex`, `priority`, ...; Google Vertex serves Gemini on them).
+_PLAIN_FIELDS = ("service_tier",)
 # LangChain-side arguments that must not reach the wire. OpenRouter always sends usage,
 # so the SDK's `stream_options` is dropped rather than sent as a deprecated field.
 _LANGCHAIN_ONLY = ("stream_options", "stream_usage", "ls_structured_output_format")
+# Per-call arguments that shape the HTTP request, not its body, as in the SDK's `create()`.
+REQUEST_OPTIONS = ("timeout", "extra_headers", "extra_query")
+# Documented OpenRouter (or OpenAI) body fields with no model setting here: a per-call
+# value is sent as given.
+_PASSTHROUGH = frozenset(
+    {
+        "max_completion_tokens",
+        "web_search_options",
+        "debug",
+        "usage",
+        "include_reasoning",
+        "cache_control",
+    }
+)
+# Every per-call name `build_request_body` reads, for the unknown-argument check.
+_CALL_NAMES = frozenset(
+    {
+        *_SAMPLING,
+        *_PLAIN_FIELDS,
+        *_OPTIONS,
+        *_LANGCHAIN_ONLY,
+        *REQUEST_OPTIONS,
+        *_PASSTHROUGH,
+        "metadata",
+        "reasoning",
+        "reasoning_effort",
+        "thinking_budget",
+        "tools",
+        "tool_choice",
+        "parallel_tool_calls",
+        "response_format",
+        "stream",
+        "stop",
+        "model",
+        "n",
+        "extra_body",
+    }
+)
+
+
+@dataclass(frozen=True)
+class CallOptions:
+    """One call's request options (`invoke(..., timeout=, extra_headers=, extra_query=)`).
+
+    Attributes:
+        timeout: The call's `timeout=` (as the constructor's), when `has_timeout`.
+        has_timeout: Whether the call set a timeout (`timeout=None` means none at all).
+        headers: Extra headers for this request; they win over the model's.
+        query: Extra query parameters for this request.
+
+    """
+
+    timeout: Any = None
+    has_timeout: bool = False
+    headers: dict[str, str] | None = None
+    query: dict[str, Any] | None = None
+
+
+def call_options(kwargs: Mapping[str, Any]) -> CallOptions:
+    """The request options among one call's keyword arguments.
+
+    Raises:
+        TypeError: `extra_headers` is not a mapping of strings, or `extra_query` is not
+            a mapping.
+
+    """
+    headers = kwargs.get("extra_headers")
+    if headers is not None and (
+        not isinstance(headers, Mapping)
+        or not all(isinstance(k, str) and isinstance(v, str) for k, v in headers.items())
+    ):
+        msg = (
+            "extra_headers must map header names to string values, e.g. "
+            "extra_headers={'X-Request-Id': 'abc'}."
+        )
+        raise TypeError(msg)
+    query = kwargs.get("extra_query")
+    if query is not None and not isinstance(query, Mapping):
+        msg = "extra_query must be a mapping of query parameters, e.g. extra_query={'a': '1'}."
+        raise TypeError(msg)
+    return CallOptions(
+        timeout=kwargs.get("timeout"),
+        has_timeout="timeout" in kwargs,
+        headers=dict(headers) if headers else None,
+        query=dict(query) if query else None,
+    )
 
 
 def build_request_body(
@@ -80,16 +185,23 @@ def build_request_body(
 ) -> dict[str, Any]:
     """Build the JSON body for `POST /chat/completions`.
 
+    The request options (`timeout`, `extra_headers`, `extra_query`) are skipped; read
+    them with `call_options`.
+
     Raises:
         ValueError: Something that cannot be right is caught here, before any request:
-            no messages, a per-call sampling value the constructor would reject, or a
-            content block OpenRouter cannot take.
+            no messages, a per-call sampling value the constructor would reject, `n`
+            above 1, an unknown per-call argument, or a content block OpenRouter cannot
+            take.
 
     """
     check_messages(messages)
     call = dict(kwargs)
-    for name in _LANGCHAIN_ONLY:
+    for name in (*_LANGCHAIN_ONLY, *REQUEST_OPTIONS):
         call.pop(name, None)
+    if stop is None:
+        stop = call.pop("stop", None)
+    call.pop("stop", None)
     extra_body = call.pop("extra_body", None)
     # A per-call `model=` (LangChain's model override) takes the same short forms as the field.
     override = call.pop("model", None)
@@ -97,10 +209,13 @@ def build_request_body(
         "model": normalize_model_id(override) if override else chat_model.model_name
     }
     body["messages"] = messages_to_wire(messages)
-    if call.pop("stream", False) or (chat_model.streaming and call.get("stream") is None):
+    # `stream` is what the caller decided (`_generate` says False, `_stream` True, after
+    # LangChain weighed `disable_streaming`); the `streaming` field only fills a gap.
+    stream = call.pop("stream", None)
+    if stream if stream is not None else chat_model.streaming:
         body["stream"] = True
 
-    for name in _SAMPLING:
+    for name in (*_SAMPLING, *_PLAIN_FIELDS):
         if name in call:
             value = check_call_value(type(chat_model), name, call.pop(name))
         else:
@@ -110,8 +225,8 @@ def build_request_body(
     stop_value = stop if stop is not None else chat_model.stop
     if stop_value:
         body["stop"] = stop_value
-    if chat_model.n not in (None, 1):
-        body["n"] = chat_model.n
+    source = "invoke(..., n=...)" if "n" in call else f"{type(chat_model).__name__}(n=...)"
+    check_choice_count(call.pop("n", chat_model.n), source=source)
 
     reasoning = build_reasoning(
         call.pop("reasoning", chat_model.reasoning),
@@ -119,10 +234,10 @@ def build_request_body(
         max_tokens=call.pop("thinking_budget", chat_model.thinking_budget),
     )
     model_options = {key: getattr(chat_model, field) for field, key in _OPTIONS.items()}
-    call_options = {key: call.pop(field) for field, key in _OPTIONS.items() if field in call}
+    per_call = {key: call.pop(field) for field, key in _OPTIONS.items() if field in call}
     if "metadata" in call:
-        call_options["metadata"] = call.pop("metadata")
-    options = merge_options(model_options, call_options)
+        per_call["metadata"] = call.pop("metadata")
+    options = merge_options(model_options, per_call)
     options["reasoning"] = reasoning
 
     rewrite = chat_model.gemini_safe_schemas and _may_reach_gemini(body["model"], options)
@@ -155,8 +270,10 @@ def build_request_body(
             body["messages"], messages, model=body["model"], ttl=chat_model.cache_ttl
         )
 
+    passthrough = {name: call.pop(name) for name in list(call) if name in _PASSTHROUGH}
+    check_call_arguments(type(chat_model), call, _CALL_NAMES, unsupported=UNSUPPORTED_SETTINGS)
     body.update(chat_model.model_kwargs)
-    body.update(call)
+    body.update(passthrough)
     # The model's `extra_body` is sent too (the per-call one wins): the constructor's
     # unknown-argument error points there for deliberate extra fields.
     body.update(chat_model.extra_body or {})

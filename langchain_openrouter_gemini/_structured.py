@@ -79,16 +79,17 @@ def _function_calling(
     model: ChatOpenRouterGemini, schema: Any, strict: bool | None, kwargs: Mapping[str, Any]
 ) -> tuple[Runnable[Any, Any], Runnable[Any, Any]]:
     tool_name = convert_to_openai_tool(schema)["function"]["name"]
+    defaults = _without_disabled(
+        model.disabled_params,
+        {"tool_choice": tool_name, "parallel_tool_calls": False, "strict": strict},
+    )
     llm = model.bind_tools(
         [schema],
-        tool_choice=tool_name,
-        parallel_tool_calls=False,
-        strict=strict,
         ls_structured_output_format={
             "kwargs": {"method": "function_calling", "strict": strict},
             "schema": schema,
         },
-        **kwargs,
+        **{**defaults, **kwargs},
     )
     parser: Runnable[Any, Any] = (
         PydanticToolsParser(tools=[schema], first_tool_only=True)
@@ -96,6 +97,24 @@ def _function_calling(
         else JsonOutputKeyToolsParser(key_name=tool_name, first_tool_only=True)
     )
     return llm, parser
+
+
+def _without_disabled(
+    disabled: Mapping[str, Any] | None, defaults: Mapping[str, Any]
+) -> dict[str, Any]:
+    """`defaults` minus what `disabled_params` rules out (as langchain-openai reads it).
+
+    `{"parallel_tool_calls": None}` drops the parameter whatever its value;
+    `{"tool_choice": ["required"]}` drops only those values. Only the defaults this
+    method would add are filtered: a value the caller passes is sent.
+    """
+    if not disabled:
+        return dict(defaults)
+    return {
+        name: value
+        for name, value in defaults.items()
+        if name not in disabled or (disabled[name] is not None and value not in disabled[name])
+    }
 
 
 def _json_mode(

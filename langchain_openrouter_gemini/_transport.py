@@ -18,11 +18,13 @@ import time
 import weakref
 from collections.abc import AsyncGenerator, AsyncIterator, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass
 from typing import Any, NoReturn, cast
 
 import httpx2
 import openai
 
+from langchain_openrouter_gemini._connection import merge_headers
 from langchain_openrouter_gemini._drain import adrain, drain
 from langchain_openrouter_gemini._retry import Retries
 from langchain_openrouter_gemini._version import __version__
@@ -38,6 +40,7 @@ from langchain_openrouter_gemini.wire.sse import SSELineDecoder
 
 __all__ = [
     "CHAT_PATH",
+    "RequestExtras",
     "aget_json",
     "apost_json",
     "astream_lines",
@@ -56,25 +59,35 @@ def _dumps(body: Mapping[str, Any]) -> bytes:
 
 
 _HEADERS: weakref.WeakKeyDictionary[Any, dict[str, str]] = weakref.WeakKeyDictionary()
+# The SDK fills these from OPENAI_ORG_ID / OPENAI_PROJECT_ID: OpenAI account ids that
+# OpenRouter has no use for and must not receive. Sent only when the user set them.
+_OPENAI_ACCOUNT_HEADERS = frozenset({"openai-organization", "openai-project"})
 
 
 def _headers(client: openai.OpenAI | openai.AsyncOpenAI) -> dict[str, str]:
     """The headers every request from `client` carries, worked out once per client.
 
-    The client's own headers (attribution, `default_headers=`), the bearer key (never an
-    admin key) and JSON content types. The SDK's `X-Stainless-*` telemetry is left out:
-    it describes the SDK's request machinery, which these requests do not go through.
+    JSON content types, our `User-Agent`, the bearer key (never an admin key), then the
+    client's own headers (attribution, `default_headers=`), which win whatever their
+    letter case. The SDK's `X-Stainless-*` telemetry is left out: it describes the SDK's
+    request machinery, which these requests do not go through.
     """
     headers = _HEADERS.get(client)
     if headers is None:
-        defaults = client.default_headers.items()
-        headers = {
+        custom = {
             name: value
-            for name, value in defaults
-            if isinstance(value, str) and not name.lower().startswith("x-stainless-")
+            for name, value in getattr(client, "_custom_headers", {}).items()
+            if isinstance(value, str)
         }
-        headers["User-Agent"] = f"langchain-openrouter-gemini/{__version__}"
-        headers.update(client.auth_headers)
+        sdk = {
+            name: value
+            for name, value in client.default_headers.items()
+            if isinstance(value, str)
+            and not name.lower().startswith("x-stainless-")
+            and name.lower() not in _OPENAI_ACCOUNT_HEADERS
+        }
+        headers = merge_headers(sdk, {"User-Agent": f"langchain-openrouter-gemini/{__version__}"})
+        headers = merge_headers(merge_headers(headers, client.auth_headers), custom)
         _HEADERS[client] = headers
     return headers
 
@@ -96,10 +109,31 @@ def _url(client: openai.OpenAI | openai.AsyncOpenAI, path: str) -> str:
     return f"{base}{path}" if base.endswith("/") else f"{base}/{path}"
 
 
+@dataclass(frozen=True)
+class RequestExtras:
+    """One call's additions to its request, and where to keep the reply's headers.
+
+    Attributes:
+        headers: Extra headers; they win over the client's, whatever their letter case.
+        query: Extra query parameters.
+        reply_headers: When given, filled with the reply's HTTP headers.
+
+    """
+
+    headers: Mapping[str, str] | None = None
+    query: Mapping[str, Any] | None = None
+    reply_headers: dict[str, str] | None = None
+
+
+_NO_EXTRAS = RequestExtras()
+
+
 class _Exchange:
     """One API request: the HTTP request (built once, re-sent on retry) and its budget.
 
     `body` is sent as JSON (a POST); without one the request is a GET with `params`.
+    `extras` are one call's headers and query (`invoke(..., extra_headers=...)`); they
+    win over the client's (a header whatever its letter case).
     """
 
     def __init__(
@@ -110,21 +144,37 @@ class _Exchange:
         *,
         path: str = CHAT_PATH,
         params: Mapping[str, Any] | None = None,
+        extras: RequestExtras | None = None,
     ) -> None:
         # The SDK keeps its HTTP client in `_client`; sharing it shares the pool.
         self.http: Any = client._client
-        query = {**cast("dict[str, Any]", client.default_query or {}), **(params or {})}
+        self._extras = extras or _NO_EXTRAS
+        query = {
+            **cast("dict[str, Any]", client.default_query or {}),
+            **(params or {}),
+            **(self._extras.query or {}),
+        }
+        headers = _headers(client)
+        if self._extras.headers:
+            headers = merge_headers(headers, self._extras.headers)
         self.request = self.http.build_request(
             "GET" if body is None else "POST",
             _url(client, path),
             params=query or None,
-            headers=_headers(client),
+            headers=merge_headers(headers, self._extras.headers)
+            if self._extras.headers
+            else headers,
             content=None if body is None else _dumps(body),
             # A plain dict suits httpx2 and legacy httpx clients alike.
             extensions={"timeout": httpx2.Timeout(timeout).as_dict()},
         )
         self.transport_error, self._timeout_error = _library_errors(self.http)
         self._retries = Retries(client.max_retries)
+
+    def keep_reply_headers(self, response: Any) -> None:
+        """Copy the reply's headers where the caller asked for them."""
+        if self._extras.reply_headers is not None:
+            self._extras.reply_headers.update(response.headers)
 
     def delay_after_failure(self, exc: Exception) -> float:
         """Seconds to wait after a connection failure; raises the typed error when out of tries."""
@@ -225,18 +275,35 @@ async def _asend(exchange: _Exchange, *, stream: bool) -> Any:
 
 
 def post_json(
-    client: openai.OpenAI, body: Mapping[str, Any], timeout: Any, *, path: str = CHAT_PATH
+    client: openai.OpenAI,
+    body: Mapping[str, Any],
+    timeout: Any,
+    *,
+    path: str = CHAT_PATH,
+    extras: RequestExtras | None = None,
 ) -> dict[str, Any]:
-    """POST a non-streaming request to `path` (under the base URL); return the decoded reply."""
-    response = _send(_Exchange(client, body, timeout, path=path), stream=False)
+    """POST a non-streaming request to `path` (under the base URL); return the decoded reply.
+
+    `extras`: this call's headers and query, and where to keep the reply's headers.
+    """
+    exchange = _Exchange(client, body, timeout, path=path, extras=extras)
+    response = _send(exchange, stream=False)
+    exchange.keep_reply_headers(response)
     return decode_body(response.content)
 
 
 async def apost_json(
-    client: openai.AsyncOpenAI, body: Mapping[str, Any], timeout: Any, *, path: str = CHAT_PATH
+    client: openai.AsyncOpenAI,
+    body: Mapping[str, Any],
+    timeout: Any,
+    *,
+    path: str = CHAT_PATH,
+    extras: RequestExtras | None = None,
 ) -> dict[str, Any]:
     """Async twin of `post_json`."""
-    response = await _asend(_Exchange(client, body, timeout, path=path), stream=False)
+    exchange = _Exchange(client, body, timeout, path=path, extras=extras)
+    response = await _asend(exchange, stream=False)
+    exchange.keep_reply_headers(response)
     return decode_body(response.content)
 
 
@@ -263,7 +330,12 @@ async def aget_json(
 
 @contextmanager
 def stream_lines(
-    client: openai.OpenAI, body: Mapping[str, Any], timeout: Any
+    client: openai.OpenAI,
+    body: Mapping[str, Any],
+    timeout: Any,
+    *,
+    extras: RequestExtras | None = None,
+    chunk_timeout: float | None = None,
 ) -> Iterator[Iterator[str]]:
     """Open a streaming request; yields an iterator over the SSE lines.
 
@@ -271,11 +343,17 @@ def stream_lines(
     after its first event has been handed out. Leaving the block frees the connection,
     even when the server would keep the body open: after `[DONE]` (a normal exit) the rest
     of the body is read if it ends at once, keeping the connection for the next request
-    (`_drain`); after an error or an early stop the response is closed.
+    (`_drain`); after an error or an early stop the response is closed. `extras` is as
+    in `post_json`.
+
+    `chunk_timeout`: the longest gap allowed between two SSE events. Keep-alive comments
+    do not count as events, so a stream that only keeps alive raises the stalled-stream
+    error at the first byte after the limit (a silent one trips the read timeout).
     """
-    exchange = _Exchange(client, body, timeout)
+    exchange = _Exchange(client, body, timeout, extras=extras)
     response = _send(exchange, stream=True)
-    lines = _sse_lines(response.iter_bytes())
+    exchange.keep_reply_headers(response)
+    lines = _sse_lines(response.iter_bytes(), _ChunkClock(chunk_timeout, exchange.request))
     try:
         with exchange.translating(streaming=True):
             yield lines
@@ -286,12 +364,18 @@ def stream_lines(
 
 @asynccontextmanager
 async def astream_lines(
-    client: openai.AsyncOpenAI, body: Mapping[str, Any], timeout: Any
+    client: openai.AsyncOpenAI,
+    body: Mapping[str, Any],
+    timeout: Any,
+    *,
+    extras: RequestExtras | None = None,
+    chunk_timeout: float | None = None,
 ) -> AsyncIterator[AsyncIterator[str]]:
     """Async twin of `stream_lines`."""
-    exchange = _Exchange(client, body, timeout)
+    exchange = _Exchange(client, body, timeout, extras=extras)
     response = await _asend(exchange, stream=True)
-    lines = _asse_lines(response.aiter_bytes())
+    exchange.keep_reply_headers(response)
+    lines = _asse_lines(response.aiter_bytes(), _ChunkClock(chunk_timeout, exchange.request))
     try:
         with exchange.translating(streaming=True):
             yield lines
@@ -303,20 +387,58 @@ async def astream_lines(
         await response.aclose()
 
 
+class _ChunkClock:
+    """Time spent waiting for the stream's next SSE event, against `stream_chunk_timeout`.
+
+    Only `data:` lines are events; OpenRouter's `: OPENROUTER PROCESSING` comments and
+    blank lines are not, so they cannot keep a stalled stream looking alive. Only waiting
+    for bytes counts: time the caller spends between chunks is its own.
+    """
+
+    __slots__ = ("_limit", "_request", "_since", "_waited")
+
+    def __init__(self, limit: float | None, request: Any) -> None:
+        self._limit = limit
+        self._request = request
+        self._since = 0.0
+        self._waited = 0.0
+
+    def waiting(self) -> None:
+        """The reader is about to wait for bytes."""
+        if self._limit is not None:
+            self._since = time.monotonic()
+
+    def arrived(self, lines: list[str]) -> list[str]:
+        """Bytes came, cut into `lines`; raise the stalled-stream error past the limit."""
+        if self._limit is None:
+            return lines
+        self._waited += time.monotonic() - self._since
+        for line in lines:
+            if self._waited > self._limit:
+                raise stalled_stream(self._limit, request=self._request)
+            if line.startswith("data:"):
+                self._waited = 0.0
+        return lines
+
+
 # Both read the body as bytes and leave the line splitting to one shared decoder.
 
 
-def _sse_lines(reads: Iterator[bytes]) -> Iterator[str]:
+def _sse_lines(reads: Iterator[bytes], clock: _ChunkClock) -> Iterator[str]:
     decoder = SSELineDecoder()
+    clock.waiting()
     for data in reads:
-        yield from decoder.feed(data)
+        yield from clock.arrived(decoder.feed(data))
+        clock.waiting()
     yield from decoder.close()
 
 
-async def _asse_lines(reads: AsyncIterator[bytes]) -> AsyncGenerator[str, None]:
+async def _asse_lines(reads: AsyncIterator[bytes], clock: _ChunkClock) -> AsyncGenerator[str, None]:
     decoder = SSELineDecoder()
+    clock.waiting()
     async for data in reads:
-        for line in decoder.feed(data):
+        for line in clock.arrived(decoder.feed(data)):
             yield line
+        clock.waiting()
     for line in decoder.close():
         yield line

@@ -23,8 +23,22 @@ from pydantic import ConfigDict, Field, PrivateAttr, SecretStr, field_validator,
 from typing_extensions import Self
 
 from langchain_openrouter_gemini import _connection, _transport
-from langchain_openrouter_gemini._checks import check_known_arguments, check_max_tokens
-from langchain_openrouter_gemini._payload import build_request_body, check_reasoning_settings
+from langchain_openrouter_gemini._calls import (
+    refuse_unsupported_settings,
+    stream_timeout,
+    with_reply_headers,
+)
+from langchain_openrouter_gemini._checks import (
+    check_choice_count,
+    check_known_arguments,
+    check_max_tokens,
+)
+from langchain_openrouter_gemini._payload import (
+    CallOptions,
+    build_request_body,
+    call_options,
+    check_reasoning_settings,
+)
 from langchain_openrouter_gemini._structured import structured_output_runnable
 from langchain_openrouter_gemini.account import KeyInfo, afetch_key_info, fetch_key_info
 from langchain_openrouter_gemini.caching import CacheTTL
@@ -211,6 +225,8 @@ class ChatOpenRouterGemini(BaseChatOpenAI):
     def validate_environment(self) -> Self:
         """Check the key and base URL; the HTTP clients are built on first use."""
         _connection.require_api_key(self.openai_api_key, type(self).__name__)
+        refuse_unsupported_settings(self)
+        check_choice_count(self.n, source=f"{type(self).__name__}(n=...)")
         self.openai_api_base = _connection.normalize_base_url(self.openai_api_base)
         if self.stream_usage is None:
             self.stream_usage = True  # OpenRouter always reports usage.
@@ -301,27 +317,51 @@ class ChatOpenRouterGemini(BaseChatOpenAI):
         messages = self._convert_input(input_).to_messages()
         return build_request_body(self, messages, stop=stop, **kwargs)
 
-    def _timeout(self, *, stream: bool = False) -> httpx2.Timeout:
-        """The effective timeout; for streams the read timeout is `stream_chunk_timeout`.
+    def _timeout(
+        self, *, stream: bool = False, options: CallOptions | None = None
+    ) -> httpx2.Timeout:
+        """The effective timeout: the call's `timeout=` if it set one, else the model's.
 
-        No bytes at all for that long (OpenRouter's keep-alive comments count as bytes)
-        means the stream has stalled. A shorter `timeout` still wins (it also bounds the
-        wait for the response head), and `0` / `None` turn the chunk timeout off, as in
-        langchain-openai.
+        For streams the read timeout is at most `stream_chunk_timeout`: no byte at all for
+        that long means no chunk either (see `_stream_chunk_limit`).
         """
-        timeout = _connection.resolve_timeout(self.request_timeout, self.connect_timeout)
-        if stream and self.stream_chunk_timeout:
-            read = self.stream_chunk_timeout
-            if timeout.read is not None:
-                read = min(read, timeout.read)
-            timeout = httpx2.Timeout(
-                timeout.read,
-                connect=timeout.connect,
-                read=read,
-                write=timeout.write,
-                pool=timeout.pool,
-            )
-        return timeout
+        given = options is not None and options.has_timeout
+        setting = options.timeout if options is not None and given else self.request_timeout
+        timeout = _connection.resolve_timeout(setting, self.connect_timeout)
+        return stream_timeout(timeout, self._stream_chunk_limit()) if stream else timeout
+
+    def _stream_chunk_limit(self) -> float | None:
+        """`stream_chunk_timeout` as langchain-openai documents it, or `None` when off.
+
+        The longest gap allowed between two chunks of a stream (SSE events). OpenRouter's
+        `: OPENROUTER PROCESSING` keep-alive comments are not chunks, so they do not
+        reset it: a stream that only keeps alive has stalled. `0` / `None` turn it off.
+        """
+        return self.stream_chunk_timeout or None
+
+    def _prepare(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None,
+        kwargs: dict[str, Any],
+        *,
+        stream: bool,
+    ) -> tuple[dict[str, Any], _transport.RequestExtras, httpx2.Timeout]:
+        # `stream` is LangChain's decision (it weighed `disable_streaming`), never the field.
+        options = call_options(kwargs)
+        body = build_request_body(self, messages, stop=stop, **{**kwargs, "stream": stream})
+        extras = _transport.RequestExtras(
+            headers=options.headers,
+            query=options.query,
+            # Filled by the transport when `include_response_headers` asks for them.
+            reply_headers={} if self.include_response_headers else None,
+        )
+        return body, extras, self._timeout(stream=stream, options=options)
+
+    def _result(self, data: dict[str, Any], reply_headers: dict[str, str] | None) -> ChatResult:
+        result = completion_to_result(data, output_version=self.output_version)
+        with_reply_headers(result, reply_headers)
+        return result
 
     def _generate(
         self,
@@ -330,9 +370,9 @@ class ChatOpenRouterGemini(BaseChatOpenAI):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> ChatResult:
-        body = build_request_body(self, messages, stop=stop, **{**kwargs, "stream": False})
-        data = _transport.post_json(self._sync_client(), body, self._timeout())
-        return completion_to_result(data, output_version=self.output_version)
+        body, extras, timeout = self._prepare(messages, stop, kwargs, stream=False)
+        data = _transport.post_json(self._sync_client(), body, timeout, extras=extras)
+        return self._result(data, extras.reply_headers)
 
     async def _agenerate(
         self,
@@ -341,9 +381,9 @@ class ChatOpenRouterGemini(BaseChatOpenAI):
         run_manager: AsyncCallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> ChatResult:
-        body = build_request_body(self, messages, stop=stop, **{**kwargs, "stream": False})
-        data = await _transport.apost_json(self._async_client(), body, self._timeout())
-        return completion_to_result(data, output_version=self.output_version)
+        body, extras, timeout = self._prepare(messages, stop, kwargs, stream=False)
+        data = await _transport.apost_json(self._async_client(), body, timeout, extras=extras)
+        return self._result(data, extras.reply_headers)
 
     def _stream(
         self,
@@ -352,14 +392,18 @@ class ChatOpenRouterGemini(BaseChatOpenAI):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
-        body = build_request_body(self, messages, stop=stop, **{**kwargs, "stream": True})
+        body, extras, timeout = self._prepare(messages, stop, kwargs, stream=True)
         parser = StreamParser(output_version=self.output_version)
+        reply_headers = extras.reply_headers
+        limit = self._stream_chunk_limit()
         try:
             with _transport.stream_lines(
-                self._sync_client(), body, self._timeout(stream=True)
+                self._sync_client(), body, timeout, extras=extras, chunk_timeout=limit
             ) as lines:
                 for line in lines:
                     if (chunk := parser.feed(line)) is not None and not parser.done:
+                        with_reply_headers(chunk, reply_headers)
+                        reply_headers = None  # the first chunk carries them
                         if run_manager:
                             run_manager.on_llm_new_token(chunk.text, chunk=chunk)
                         yield chunk
@@ -370,6 +414,7 @@ class ChatOpenRouterGemini(BaseChatOpenAI):
             parser.keep_partial(error)  # a stall or a cut: the parser did not see it
             raise
         if final is not None:
+            with_reply_headers(final, reply_headers)
             if run_manager:
                 run_manager.on_llm_new_token(final.text, chunk=final)
             yield final
@@ -381,13 +426,18 @@ class ChatOpenRouterGemini(BaseChatOpenAI):
         run_manager: AsyncCallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> AsyncIterator[ChatGenerationChunk]:
-        body = build_request_body(self, messages, stop=stop, **{**kwargs, "stream": True})
+        body, extras, timeout = self._prepare(messages, stop, kwargs, stream=True)
         parser = StreamParser(output_version=self.output_version)
-        timeout = self._timeout(stream=True)
+        reply_headers = extras.reply_headers
+        limit = self._stream_chunk_limit()
         try:
-            async with _transport.astream_lines(self._async_client(), body, timeout) as lines:
+            async with _transport.astream_lines(
+                self._async_client(), body, timeout, extras=extras, chunk_timeout=limit
+            ) as lines:
                 async for line in lines:
                     if (chunk := parser.feed(line)) is not None and not parser.done:
+                        with_reply_headers(chunk, reply_headers)
+                        reply_headers = None  # the first chunk carries them
                         if run_manager:
                             await run_manager.on_llm_new_token(chunk.text, chunk=chunk)
                         yield chunk
@@ -398,6 +448,7 @@ class ChatOpenRouterGemini(BaseChatOpenAI):
             parser.keep_partial(error)
             raise
         if final is not None:
+            with_reply_headers(final, reply_headers)
             if run_manager:
                 await run_manager.on_llm_new_token(final.text, chunk=final)
             yield final

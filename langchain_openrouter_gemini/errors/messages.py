@@ -231,17 +231,21 @@ def stalled_stream_message(seconds: float | None) -> str:
     """The message for a stream that went silent after its reply had started.
 
     Args:
-        seconds: The read timeout that fired (`stream_chunk_timeout`, or a shorter
+        seconds: The limit that was passed (`stream_chunk_timeout`, or a shorter
             `timeout`), when known.
 
     Returns:
         One paragraph: it stalled, it is not retried, what to do.
 
     """
-    quiet = f"no data for {seconds:g} s" if seconds is not None else "no data within the timeout"
+    quiet = (
+        f"no chunk for {seconds:g} s (keep-alive comments do not count)"
+        if seconds is not None
+        else "no chunk within the timeout"
+    )
     return (
         f"The OpenRouter stream stalled: {quiet} after the reply had started, so the answer "
         "is incomplete. A stream is not retried automatically once tokens may have reached "
         "you (they would arrive twice): retry the call, or use .with_retry(). "
-        "stream_chunk_timeout=... sets how long a stream may stay silent."
+        "stream_chunk_timeout=... sets how long a stream may go without a chunk."
     )

@@ -195,7 +195,7 @@ def _stream(handler: Handler, rendered: Rendered, fault: Fault | None) -> None:
             if fault.kind == "stall" and fault.before_first_byte:
                 pass  # already waited in _serve, before the headers
             elif fault.kind == "stall":
-                handler.wait(fault.seconds)
+                handler.wait(fault.seconds, keepalive=fault.keepalive)
             elif fault.kind == "cut":
                 handler.hang_up()
             elif fault.kind == "mid_stream_error":

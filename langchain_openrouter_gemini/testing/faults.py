@@ -61,6 +61,8 @@ class Fault:
         finish_reason: The finish reason in a mid-stream error chunk (`"error"` or `None`).
         reply: The reply served by a `reply` fault (e.g. a malformed function call), or the
             one a stall, cut or mid-stream error starts from (the echo reply when `None`).
+        keepalive: During a stall inside a stream, send OpenRouter's
+            `: OPENROUTER PROCESSING` comment every this many seconds (0: stay silent).
 
     """
 
@@ -75,6 +77,7 @@ class Fault:
     before_first_byte: bool = True
     finish_reason: str | None = "error"
     reply: Reply | None = field(default=None)
+    keepalive: float = 0.0
 
     @classmethod
     def status(
@@ -202,6 +205,7 @@ class Fault:
         before_first_byte: bool = True,
         after_events: int | None = None,
         reply: Reply | None = None,
+        keepalive: float | None = None,
     ) -> Fault:
         """Go silent for `seconds`, then answer normally (unless the client gave up).
 
@@ -211,16 +215,26 @@ class Fault:
             after_events: Stall after this many SSE events instead (implies
                 `before_first_byte=False`); a JSON reply stalls after its headers.
             reply: The reply served after the stall (the echo reply when `None`).
+            keepalive: With `after_events`, stall as OpenRouter does while the model is
+                slow: no events, but a `: OPENROUTER PROCESSING` comment every
+                `keepalive` seconds.
 
         Returns:
             The fault.
 
         Raises:
-            ValueError: When `seconds` is negative.
+            ValueError: When `seconds` is negative, or `keepalive` is not positive or
+                comes without `after_events`.
 
         """
         if seconds < 0:
             raise ValueError(f"Fault.stall needs seconds >= 0, got {seconds}.")
+        if keepalive is not None and (keepalive <= 0 or after_events is None):
+            msg = (
+                "Fault.stall(keepalive=...) needs a positive number of seconds and "
+                f"after_events=... (keep-alives go inside a stream), got {keepalive!r}."
+            )
+            raise ValueError(msg)
         if after_events is not None:
             return cls(
                 "stall",
@@ -228,6 +242,7 @@ class Fault:
                 before_first_byte=False,
                 after_events=after_events,
                 reply=reply,
+                keepalive=keepalive or 0.0,
             )
         return cls("stall", seconds=seconds, before_first_byte=before_first_byte, reply=reply)
 

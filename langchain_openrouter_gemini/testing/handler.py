@@ -11,14 +11,21 @@ from __future__ import annotations
 import contextlib
 import json
 import socket
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterable
 from http.server import BaseHTTPRequestHandler
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
 from langchain_openrouter_gemini.testing.chat import serve_chat
 from langchain_openrouter_gemini.testing.embeddings import embeddings_reply
-from langchain_openrouter_gemini.testing.framing import API_ROOT, COMPACT, JSON_PADDING, USER_ID
+from langchain_openrouter_gemini.testing.framing import (
+    API_ROOT,
+    COMPACT,
+    JSON_PADDING,
+    KEEPALIVE,
+    USER_ID,
+)
 from langchain_openrouter_gemini.testing.keys import key_reply
 from langchain_openrouter_gemini.testing.models import models_payload
 
@@ -106,7 +113,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _get(self) -> None:
         parts = urlsplit(self.path)
-        self.state.record(self.command, self.path, dict(self.headers.items()), b"")
+        self.state.record(self.command, self.path, _joined_headers(self.headers.items()), b"")
         route = GET_ROUTES.get(parts.path[len(API_ROOT) :]) if _under_root(parts.path) else None
         if route is not None:
             route(self, parse_qs(parts.query))
@@ -125,7 +132,7 @@ class Handler(BaseHTTPRequestHandler):
             body: Any = json.loads(raw) if raw else None
         except ValueError:
             body = None
-        self.state.record(self.command, self.path, dict(self.headers.items()), raw, body)
+        self.state.record(self.command, self.path, _joined_headers(self.headers.items()), raw, body)
         path = urlsplit(self.path).path
         route = POST_ROUTES.get(path[len(API_ROOT) :]) if _under_root(path) else None
         if route is None:
@@ -275,15 +282,35 @@ class Handler(BaseHTTPRequestHandler):
             self.connection.shutdown(socket.SHUT_RDWR)
         raise Aborted
 
-    def wait(self, seconds: float) -> None:
+    def wait(self, seconds: float, *, keepalive: float = 0.0) -> None:
         """Stay silent for `seconds`; hang up instead if the emulator stops meanwhile.
 
         Args:
             seconds: How long.
+            keepalive: Inside a stream, send a keep-alive comment every this many
+                seconds meanwhile (0: none), as OpenRouter does while the model is slow.
 
         """
-        if self.state.stopping.wait(seconds):
-            self.hang_up()
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            step = min(left, keepalive) if keepalive > 0 else left
+            if self.state.stopping.wait(step):
+                self.hang_up()
+            if keepalive > 0 and deadline - time.monotonic() > 0:
+                self.write_chunk(KEEPALIVE)
+
+
+def _joined_headers(items: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Header names in lower case to values; a header sent twice is joined with ", ".
+
+    As HTTP reads a repeated header, so a client that sends `X-Title` twice (under two
+    letter cases, say) is seen doing so instead of the last copy hiding the first.
+    """
+    joined: dict[str, str] = {}
+    for name, value in items:
+        key = name.lower()
+        joined[key] = f"{joined[key]}, {value}" if key in joined else value
+    return joined
 
 
 def _under_root(path: str) -> bool:

@@ -34,7 +34,8 @@ class RecordedRequest:
     Attributes:
         method: `GET` or `POST`.
         path: The request path with its query string (e.g. `/api/v1/chat/completions`).
-        headers: Header names in lower case to values.
+        headers: Header names in lower case to values (a header sent more than once
+            shows its values joined with ", ", as HTTP reads it).
         body: The parsed JSON body, or `None` when absent or not JSON.
         raw: The body bytes.
         received_at: `time.monotonic()` in the emulator's process when the request

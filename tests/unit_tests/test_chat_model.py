@@ -72,7 +72,8 @@ def test_attribution_headers_and_user_headers_win(fake: FakeOpenRouter) -> None:
     headers = fake.requests[0].headers
     assert headers["http-referer"] == "https://app.example"
     assert headers["x-title"] == "Override"
-    assert headers["x-openrouter-title"] == "My App"
+    # The user's title replaces app_title under both names, or OpenRouter gets two titles.
+    assert "x-openrouter-title" not in headers
     assert headers["x-openrouter-categories"] == "cli-agent,programming-app"
 
 

@@ -131,7 +131,6 @@ def test_attribution_headers_and_user_headers_win() -> None:
     assert headers == {
         "HTTP-Referer": "https://app.example",
         "X-Title": "Override",
-        "X-OpenRouter-Title": "My App",
         "X-OpenRouter-Categories": "cli-agent,cloud-agent",
     }
 
