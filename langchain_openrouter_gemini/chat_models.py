@@ -26,6 +26,7 @@ from langchain_openrouter_gemini import _connection, _transport
 from langchain_openrouter_gemini._checks import check_known_arguments, check_max_tokens
 from langchain_openrouter_gemini._payload import build_request_body, check_reasoning_settings
 from langchain_openrouter_gemini._structured import structured_output_runnable
+from langchain_openrouter_gemini._tool_schemas import keep_recursion
 from langchain_openrouter_gemini.account import KeyInfo, afetch_key_info, fetch_key_info
 from langchain_openrouter_gemini.caching import CacheTTL
 from langchain_openrouter_gemini.errors import OpenRouterError
@@ -481,6 +482,10 @@ class ChatOpenRouterGemini(BaseChatOpenAI):
         reply carries the answer and its citations, not a tool call.
         """
         functions, servers = split_server_tools(list(tools))
+        # A recursive schema is converted here, keeping its `$ref`s: langchain-core's
+        # conversion would erase the recursion before the Gemini-safe rewrite inlines it.
+        strict = kwargs.get("strict")
+        functions = [keep_recursion(tool, strict=strict) for tool in functions]
         bound = super().bind_tools(functions, tool_choice=server_tool_choice(tool_choice), **kwargs)
         if not servers:
             return bound
