@@ -333,7 +333,9 @@ class ChatOpenRouterGemini(BaseChatOpenAI):
     ) -> ChatResult:
         body = build_request_body(self, messages, stop=stop, **{**kwargs, "stream": False})
         data = _transport.post_json(self._sync_client(), body, self._timeout())
-        return completion_to_result(data, output_version=self.output_version)
+        return completion_to_result(
+            data, output_version=self.output_version, image_output=_asks_for_images(body)
+        )
 
     async def _agenerate(
         self,
@@ -344,7 +346,9 @@ class ChatOpenRouterGemini(BaseChatOpenAI):
     ) -> ChatResult:
         body = build_request_body(self, messages, stop=stop, **{**kwargs, "stream": False})
         data = await _transport.apost_json(self._async_client(), body, self._timeout())
-        return completion_to_result(data, output_version=self.output_version)
+        return completion_to_result(
+            data, output_version=self.output_version, image_output=_asks_for_images(body)
+        )
 
     def _stream(
         self,
@@ -354,7 +358,9 @@ class ChatOpenRouterGemini(BaseChatOpenAI):
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
         body = build_request_body(self, messages, stop=stop, **{**kwargs, "stream": True})
-        parser = StreamParser(output_version=self.output_version)
+        parser = StreamParser(
+            output_version=self.output_version, image_output=_asks_for_images(body)
+        )
         try:
             with _transport.stream_lines(
                 self._sync_client(), body, self._timeout(stream=True)
@@ -383,7 +389,9 @@ class ChatOpenRouterGemini(BaseChatOpenAI):
         **kwargs: Any,
     ) -> AsyncIterator[ChatGenerationChunk]:
         body = build_request_body(self, messages, stop=stop, **{**kwargs, "stream": True})
-        parser = StreamParser(output_version=self.output_version)
+        parser = StreamParser(
+            output_version=self.output_version, image_output=_asks_for_images(body)
+        )
         timeout = self._timeout(stream=True)
         try:
             async with _transport.astream_lines(self._async_client(), body, timeout) as lines:
@@ -534,3 +542,9 @@ class ChatOpenRouterGemini(BaseChatOpenAI):
             tools=tools,
             **kwargs,
         )
+
+
+def _asks_for_images(body: Mapping[str, Any]) -> bool:
+    # A reply to an image request is a list of blocks, read whole or streamed alike.
+    modalities = body.get("modalities")
+    return isinstance(modalities, list) and "image" in modalities

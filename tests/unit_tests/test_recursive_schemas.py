@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any, Optional
 
 import pytest
@@ -37,9 +37,8 @@ TREE: dict[str, Any] = {
 
 
 @pytest.fixture
-def emulator() -> Iterator[OpenRouterEmulator]:
-    with OpenRouterEmulator() as running:
-        yield running
+def emulator(openrouter_emulator: OpenRouterEmulator) -> OpenRouterEmulator:
+    return openrouter_emulator
 
 
 def _llm(emulator: OpenRouterEmulator, **kwargs: Any) -> ChatOpenRouterGemini:
