@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from langchain_core.utils.function_calling import convert_to_json_schema, convert_to_openai_tool
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 from typing_extensions import is_typeddict
 
 from langchain_openrouter_gemini.schema import has_recursive_refs
@@ -26,17 +26,22 @@ __all__ = ["keep_recursion", "openai_tool", "response_json_schema"]
 _ABOUT = ("title", "description")
 
 
+def _has_defs(schema: Mapping[str, Any]) -> bool:
+    return "$defs" in schema or "definitions" in schema
+
+
 def _recursive_schema(schema: Any) -> dict[str, Any] | None:
     """The schema with its references, when one of them is recursive; else None."""
     raw: dict[str, Any] | None = None
-    if isinstance(schema, type) and issubclass(schema, BaseModel):
-        raw = schema.model_json_schema()
-    elif is_typeddict(schema):
-        from pydantic import TypeAdapter
-
-        raw = TypeAdapter(schema).json_schema()
-    elif isinstance(schema, Mapping) and "function" not in schema and "$defs" in schema:
-        raw = dict(schema)
+    try:
+        if isinstance(schema, type) and issubclass(schema, BaseModel):
+            raw = schema.model_json_schema()
+        elif is_typeddict(schema):
+            raw = TypeAdapter(schema).json_schema()
+        elif isinstance(schema, Mapping) and "function" not in schema and _has_defs(schema):
+            raw = dict(schema)
+    except Exception:  # langchain-core's own conversion reports the problem in its words
+        return None
     return raw if raw is not None and has_recursive_refs(raw) else None
 
 
