@@ -522,8 +522,7 @@ def error_from_payload(payload: Mapping[str, Any]) -> OpenRouterError | None:
         details = ErrorDetails(
             code="MALFORMED_FUNCTION_CALL",
             message="Gemini produced a function call it could not format "
-            "(native_finish_reason MALFORMED_FUNCTION_CALL); simplify the tool schemas or "
-            "retry",
+            "(native_finish_reason MALFORMED_FUNCTION_CALL)",
             generation_id=payload.get("id") if isinstance(payload.get("id"), str) else None,
         )
         return _build(None, details, in_reply=True)

@@ -215,9 +215,16 @@ def _upstream(ctx: MessageContext) -> str:
 
 
 def _stream(ctx: MessageContext) -> str:
+    fix = f"retry the request, or {_FALLBACKS}"
+    if ctx.details.code == "MALFORMED_FUNCTION_CALL":
+        # Not transient (see `retryable`): the same schemas tend to fail the same way.
+        fix = (
+            "simplify the tool schemas (fewer parameters, less nesting); the same request "
+            "tends to fail the same way"
+        )
     return (
         f"{_provider(ctx, 'OpenRouter')} reported an error inside the reply{_status(ctx)}: "
-        f"{_said(ctx)}. The answer is incomplete; retry the request, or {_FALLBACKS}."
+        f"{_said(ctx)}. The answer is incomplete; {fix}."
     )
 
 

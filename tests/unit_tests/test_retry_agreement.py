@@ -162,3 +162,10 @@ def test_connection_failures_and_timeouts_are_retryable_and_retried() -> None:
 def test_a_spent_budget_and_a_malformed_reply_are_not_retryable() -> None:
     assert not e.is_retryable(e.OpenRouterBudgetExceededError(1.0, 1.5))
     assert not e.is_retryable(e.malformed_response("OpenRouter returned an empty body", b""))
+
+
+def test_a_malformed_function_call_advises_simpler_schemas_not_a_retry() -> None:
+    error = e.error_from_payload(PAYLOADS[-1][1])
+    assert error is not None and not e.is_retryable(error)
+    assert "simplify the tool schemas" in str(error)
+    assert "retry the request" not in str(error)
