@@ -281,7 +281,8 @@ def build_request_body(
         body.update(extra_body)
     # Checked on the final body, so a model string, the constructor, a per-call argument,
     # `model_kwargs` and `extra_body` all meet the same rules.
-    return apply_reasoning_rules(body, body["model"], _rules(body["model"]))
+    rules = _rules(body["model"], chat_model.openai_api_base)
+    return apply_reasoning_rules(body, body["model"], rules)
 
 
 def check_reasoning_settings(chat_model: ChatOpenRouterGemini) -> None:
@@ -303,14 +304,17 @@ def check_reasoning_settings(chat_model: ChatOpenRouterGemini) -> None:
         # Effort mapping warns once per request, where the mapped value is sent.
         warnings.simplefilter("ignore")
         model = chat_model.model_name
-        apply_reasoning_rules({"reasoning": reasoning}, model, _rules(model))
+        rules = _rules(model, chat_model.openai_api_base)
+        apply_reasoning_rules({"reasoning": reasoning}, model, rules)
 
 
-def _rules(model: str) -> ReasoningRules | None:
+def _rules(model: str, base_url: str | None) -> ReasoningRules | None:
     # Imported on first use: the catalogue loads its data file, which `import` need not pay.
     from langchain_openrouter_gemini.catalogue import reasoning_rules
+    from langchain_openrouter_gemini.catalogue.live import DEFAULT_BASE_URL
 
-    return reasoning_rules(model)
+    # Only the `/models` list of the model's own base URL speaks for an unknown id.
+    return reasoning_rules(model, base_url or DEFAULT_BASE_URL)
 
 
 def _may_reach_gemini(model: str, options: Mapping[str, Any]) -> bool:

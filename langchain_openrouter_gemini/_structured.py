@@ -19,10 +19,10 @@ from langchain_core.output_parsers.openai_tools import (
     PydanticToolsParser,
 )
 from langchain_core.runnables import Runnable, RunnableGenerator, RunnableMap, RunnablePassthrough
-from langchain_core.utils.function_calling import convert_to_json_schema, convert_to_openai_tool
 from langchain_core.utils.pydantic import is_basemodel_subclass
 from langchain_openai.chat_models.base import OpenAIRefusalError
 
+from langchain_openrouter_gemini._tool_schemas import openai_tool, response_json_schema
 from langchain_openrouter_gemini.errors.incomplete import (
     INCOMPLETE_FINISH_REASONS,
     OpenRouterIncompleteOutputError,
@@ -55,7 +55,8 @@ def _json_schema(
     tools: Sequence[Any] | None,
     kwargs: Mapping[str, Any],
 ) -> tuple[Runnable[Any, Any], Runnable[Any, Any]]:
-    json_schema = convert_to_json_schema(schema)
+    # Recursive schemas keep their `$ref`s (langchain-core would erase the recursion).
+    json_schema = response_json_schema(schema)
     spec: dict[str, Any] = {"name": _schema_name(schema, json_schema), "schema": json_schema}
     if strict is not None:
         spec["strict"] = strict
@@ -63,12 +64,12 @@ def _json_schema(
         "response_format": {"type": "json_schema", "json_schema": spec},
         "ls_structured_output_format": {
             "kwargs": {"method": "json_schema", "strict": strict},
-            "schema": convert_to_openai_tool(schema),
+            "schema": openai_tool(schema),
         },
         **kwargs,
     }
     if tools:
-        bind_kwargs["tools"] = [convert_to_openai_tool(tool, strict=strict) for tool in tools]
+        bind_kwargs["tools"] = [openai_tool(tool, strict=strict) for tool in tools]
     parser: Runnable[Any, Any] = (
         PydanticOutputParser(pydantic_object=schema) if _is_pydantic(schema) else JsonOutputParser()
     )
@@ -78,7 +79,7 @@ def _json_schema(
 def _function_calling(
     model: ChatOpenRouterGemini, schema: Any, strict: bool | None, kwargs: Mapping[str, Any]
 ) -> tuple[Runnable[Any, Any], Runnable[Any, Any]]:
-    tool_name = convert_to_openai_tool(schema)["function"]["name"]
+    tool_name = openai_tool(schema)["function"]["name"]
     defaults = _without_disabled(
         model.disabled_params,
         {"tool_choice": tool_name, "parallel_tool_calls": False, "strict": strict},

@@ -188,7 +188,8 @@ class _Exchange:
         """Seconds to wait after an error reply (body read); raises its typed error otherwise."""
         delay = self._retries.after_status(response.status_code, response.headers)
         if delay is None:
-            raise error_from_response(response)
+            retries = self._retries
+            raise error_from_response(response, retries=(retries.taken, retries.max_retries))
         self._log_retry(f"HTTP {response.status_code}", delay)
         return delay
 

@@ -40,6 +40,7 @@ from langchain_openrouter_gemini._payload import (
     check_reasoning_settings,
 )
 from langchain_openrouter_gemini._structured import structured_output_runnable
+from langchain_openrouter_gemini._tool_schemas import keep_recursion
 from langchain_openrouter_gemini.account import KeyInfo, afetch_key_info, fetch_key_info
 from langchain_openrouter_gemini.caching import CacheTTL
 from langchain_openrouter_gemini.errors import OpenRouterError
@@ -358,8 +359,12 @@ class ChatOpenRouterGemini(BaseChatOpenAI):
         )
         return body, extras, self._timeout(stream=stream, options=options)
 
-    def _result(self, data: dict[str, Any], reply_headers: dict[str, str] | None) -> ChatResult:
-        result = completion_to_result(data, output_version=self.output_version)
+    def _result(
+        self, data: dict[str, Any], reply_headers: dict[str, str] | None, *, image_output: bool
+    ) -> ChatResult:
+        result = completion_to_result(
+            data, output_version=self.output_version, image_output=image_output
+        )
         with_reply_headers(result, reply_headers)
         return result
 
@@ -372,7 +377,7 @@ class ChatOpenRouterGemini(BaseChatOpenAI):
     ) -> ChatResult:
         body, extras, timeout = self._prepare(messages, stop, kwargs, stream=False)
         data = _transport.post_json(self._sync_client(), body, timeout, extras=extras)
-        return self._result(data, extras.reply_headers)
+        return self._result(data, extras.reply_headers, image_output=_asks_for_images(body))
 
     async def _agenerate(
         self,
@@ -383,7 +388,7 @@ class ChatOpenRouterGemini(BaseChatOpenAI):
     ) -> ChatResult:
         body, extras, timeout = self._prepare(messages, stop, kwargs, stream=False)
         data = await _transport.apost_json(self._async_client(), body, timeout, extras=extras)
-        return self._result(data, extras.reply_headers)
+        return self._result(data, extras.reply_headers, image_output=_asks_for_images(body))
 
     def _stream(
         self,
@@ -393,7 +398,9 @@ class ChatOpenRouterGemini(BaseChatOpenAI):
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
         body, extras, timeout = self._prepare(messages, stop, kwargs, stream=True)
-        parser = StreamParser(output_version=self.output_version)
+        parser = StreamParser(
+            output_version=self.output_version, image_output=_asks_for_images(body)
+        )
         reply_headers = extras.reply_headers
         limit = self._stream_chunk_limit()
         try:
@@ -427,7 +434,9 @@ class ChatOpenRouterGemini(BaseChatOpenAI):
         **kwargs: Any,
     ) -> AsyncIterator[ChatGenerationChunk]:
         body, extras, timeout = self._prepare(messages, stop, kwargs, stream=True)
-        parser = StreamParser(output_version=self.output_version)
+        parser = StreamParser(
+            output_version=self.output_version, image_output=_asks_for_images(body)
+        )
         reply_headers = extras.reply_headers
         limit = self._stream_chunk_limit()
         try:
@@ -532,6 +541,10 @@ class ChatOpenRouterGemini(BaseChatOpenAI):
         reply carries the answer and its citations, not a tool call.
         """
         functions, servers = split_server_tools(list(tools))
+        # A recursive schema is converted here, keeping its `$ref`s: langchain-core's
+        # conversion would erase the recursion before the Gemini-safe rewrite inlines it.
+        strict = kwargs.get("strict")
+        functions = [keep_recursion(tool, strict=strict) for tool in functions]
         bound = super().bind_tools(functions, tool_choice=server_tool_choice(tool_choice), **kwargs)
         if not servers:
             return bound
@@ -580,3 +593,9 @@ class ChatOpenRouterGemini(BaseChatOpenAI):
             tools=tools,
             **kwargs,
         )
+
+
+def _asks_for_images(body: Mapping[str, Any]) -> bool:
+    # A reply to an image request is a list of blocks, read whole or streamed alike.
+    modalities = body.get("modalities")
+    return isinstance(modalities, list) and "image" in modalities

@@ -64,6 +64,17 @@ class ContentSourceError(ValueError):
         self.reason = reason
         self.detected = detected
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The default would call `__init__` with the message alone; its fields are keywords.
+        fields = (str(self), self.kind, self.reason, self.detected)
+        return (_rebuild_source_error, (type(self), *fields))
+
+
+def _rebuild_source_error(
+    cls: type[ContentSourceError], message: str, kind: str, reason: str, detected: str | None
+) -> ContentSourceError:
+    return cls(message, kind=kind, reason=reason, detected=detected)
+
 
 def image(
     source: Source, *, mime_type: str | None = None, detail: str | None = None

@@ -28,6 +28,7 @@ __all__ = [
     "gemini_safe_response_format",
     "gemini_safe_schema",
     "gemini_safe_tool",
+    "has_recursive_refs",
 ]
 
 RECURSION_DEPTH: Final = 3
@@ -173,6 +174,42 @@ def gemini_safe_response_format(rf: Mapping[str, Any]) -> dict[str, Any]:
     return result
 
 
+def has_recursive_refs(schema: Mapping[str, Any]) -> bool:
+    """Whether a `$ref` in `schema` leads back to itself (a tree, a linked list).
+
+    Such a schema has no flat form: `gemini_safe_schema` inlines it `RECURSION_DEPTH` levels
+    deep. References that cannot be resolved count as not recursive (`gemini_safe_schema`
+    names them).
+
+    Args:
+        schema: A JSON Schema object with its `$defs` and `$ref`s, e.g. `model_json_schema()`.
+
+    """
+    converter = _Converter(schema)
+    acyclic: set[str] = set()
+
+    def leads_back(node: Any, path: tuple[str, ...]) -> bool:
+        if isinstance(node, list):
+            return any(leads_back(item, path) for item in node)
+        if not isinstance(node, Mapping):
+            return False
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref not in acyclic:
+            if ref in path:
+                return True
+            try:
+                target = converter.resolve(ref)
+            except ValueError:
+                target = None
+            if leads_back(target, (*path, ref)):
+                return True
+            # Nothing below it leads back to anything above it: never walk it again.
+            acyclic.add(ref)
+        return any(leads_back(value, path) for key, value in node.items() if key != "$ref")
+
+    return leads_back(schema, ())
+
+
 class _Converter:
     """Walks one schema; holds the root so that `$ref`s can be resolved against it."""
 
@@ -202,7 +239,7 @@ class _Converter:
         if not isinstance(ref, str):
             msg = f"$ref must be a string, got {ref!r}."
             raise ValueError(msg)
-        target = self._resolve(ref)
+        target = self.resolve(ref)
         if refs.count(ref) >= RECURSION_DEPTH:
             result = _cut_off(ref, target)
         else:
@@ -210,7 +247,8 @@ class _Converter:
         siblings = {key: value for key, value in node.items() if key != "$ref"}
         return _merge(result, self.convert(siblings, refs)) if siblings else result
 
-    def _resolve(self, ref: str) -> Any:
+    def resolve(self, ref: str) -> Any:
+        """The part of the root schema a local `$ref` (`#/$defs/Name`) points at."""
         if not ref.startswith("#") or (len(ref) > 1 and not ref.startswith("#/")):
             msg = (
                 f"Cannot resolve $ref {ref!r}: only references inside the same schema"

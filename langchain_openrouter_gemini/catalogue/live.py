@@ -2,8 +2,9 @@
 
 `resolve_profile` describes any model id: the catalogue first; then, with an API key,
 `GET /models` (fetched once per process and base URL, through the package transport, and
-cached, failures included, so a model never waits twice); else a generic profile. It never
-raises for an unknown or unreachable model.
+cached, failures included, so a model never waits twice; concurrent lookups for one base URL
+share its fetch, and nothing else waits for it); else a generic profile. It never raises for
+an unknown or unreachable model.
 """
 
 from __future__ import annotations
@@ -40,7 +41,19 @@ logger = logging.getLogger("langchain_openrouter_gemini")
 DEFAULT_BASE_URL = "https://openrouter.ai/api/v1"
 # Profiles are resolved while a model is constructed: keep the wait short.
 _PROFILE_TIMEOUT = 10.0
-_LIVE: dict[str, list[dict[str, Any]]] = {}
+
+
+@dataclass
+class _Fetch:
+    """One base URL's `/models` list: being fetched until `done` is set, then `data`."""
+
+    done: threading.Event = field(default_factory=threading.Event)
+    data: list[dict[str, Any]] = field(default_factory=list)
+
+
+_LIVE: dict[str, _Fetch] = {}
+# Guards `_LIVE` only, and is never held across a request: a lookup for one base URL
+# never waits for another's fetch, and a request build never waits for any fetch.
 _LOCK = threading.Lock()
 # Fields the catalogue keeps, in OpenRouter's words; the rest of a live entry is dropped.
 _KEPT = (
@@ -94,16 +107,30 @@ def fetch_models(
     return [dict(entry) for entry in data if isinstance(entry, Mapping)]
 
 
+def _key(base_url: str) -> str:
+    return base_url.rstrip("/")
+
+
 def _cached(base_url: str, api_key: str) -> list[dict[str, Any]]:
-    key = base_url.rstrip("/")
+    """The base URL's `/models` list: fetched by the first caller, waited for by the rest."""
+    key = _key(base_url)
     with _LOCK:
-        if key not in _LIVE:
-            try:
-                _LIVE[key] = fetch_models(key, api_key, timeout=_PROFILE_TIMEOUT, max_retries=0)
-            except Exception as exc:  # a profile is optional: never fail a model over it
-                logger.debug("GET %s/models failed (%s); using generic profiles", key, exc)
-                _LIVE[key] = []
-        return _LIVE[key]
+        fetch = _LIVE.get(key)
+        first = fetch is None
+        if fetch is None:
+            fetch = _LIVE[key] = _Fetch()
+    if not first:
+        # Concurrent lookups for the same base URL share the one fetch (bounded by its
+        # own timeout) rather than each sending their own.
+        fetch.done.wait()
+        return fetch.data
+    try:
+        fetch.data = fetch_models(key, api_key, timeout=_PROFILE_TIMEOUT, max_retries=0)
+    except Exception as exc:  # a profile is optional: never fail a model over it
+        logger.debug("GET %s/models failed (%s); using generic profiles", key, exc)
+    finally:
+        fetch.done.set()
+    return fetch.data
 
 
 def clear_live_cache() -> None:
@@ -112,12 +139,26 @@ def clear_live_cache() -> None:
         _LIVE.clear()
 
 
-def live_model(model_id: str) -> GeminiModel | None:
-    """The entry for `model_id` in a `/models` list already fetched this process (no request)."""
+def live_model(model_id: str, base_url: str | None = None) -> GeminiModel | None:
+    """The entry for `model_id` in a `/models` list already fetched this process (no request).
+
+    Never waits: a list still being fetched is not consulted.
+
+    Args:
+        model_id: The model id.
+        base_url: Look only in the list fetched from this base URL; `None` looks in every
+            list (for pricing a reply, whose model names itself).
+
+    """
     with _LOCK:
-        lists = list(_LIVE.values())
-    for data in lists:
-        entry = find_entry(data, model_id)
+        if base_url is None:
+            fetches = list(_LIVE.values())
+        else:
+            fetches = [f for f in (_LIVE.get(_key(base_url)),) if f is not None]
+    for fetch in fetches:
+        if not fetch.done.is_set():
+            continue
+        entry = find_entry(fetch.data, model_id)
         if entry is not None:
             return model_from_entry(entry)
     return None
@@ -144,10 +185,14 @@ def resolve_profile(
     return generic_profile(model_id)
 
 
-def reasoning_rules(model_id: str) -> ReasoningRules | None:
-    """The model's reasoning rules: the catalogue's, else a fetched `/models` entry's."""
+def reasoning_rules(model_id: str, base_url: str | None = None) -> ReasoningRules | None:
+    """The model's reasoning rules: the catalogue's, else a fetched `/models` entry's.
+
+    `base_url`: the model's base URL, whose `/models` list is the one that counts (`None`:
+    any list fetched). Never waits for a fetch.
+    """
     try:
-        model = get_model(model_id) or live_model(model_id)
+        model = get_model(model_id) or live_model(model_id, base_url)
     except ValueError:
         return None
     return None if model is None else model.reasoning

@@ -41,6 +41,12 @@ from langchain_openrouter_gemini.errors.parsing import (
     redact,
     status_from_code,
 )
+from langchain_openrouter_gemini.errors.retryable import (
+    MAX_SERVER_DELAY,
+    server_delay,
+    should_retry,
+    transient_code,
+)
 
 if TYPE_CHECKING:
     from langchain_core.messages import AIMessageChunk, UsageMetadata
@@ -73,7 +79,6 @@ __all__ = [
 ]
 
 _PLACEHOLDER_URL = "https://openrouter.ai/api/v1/chat/completions"
-RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 524, 529})
 
 
 def _placeholder_request() -> httpx2.Request:
@@ -105,6 +110,8 @@ class OpenRouterError(openai.APIError, ModelError):
 
     kind = "stream"
     partial_message: AIMessageChunk | None = None
+    in_reply: bool = False
+    """Whether the error was reported inside a reply that had started (HTTP 200)."""
     # Wider than the SDK's own declarations: errors found inside a 200 reply have no
     # HTTP status or response, and OpenRouter's codes are ints as often as strings.
     status_code: int | None
@@ -164,14 +171,19 @@ class OpenRouterError(openai.APIError, ModelError):
         self.partial_message = message
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # Pickle by the description alone: requests and responses do not pickle.
-        return (_rebuild, (type(self), self.description, self.details, self.status_code))
+        # Every attribute travels (Ray, multiprocessing) except the HTTP request and
+        # response, which do not pickle; `__init__` is not called again, because each
+        # subclass's takes different arguments.
+        state = {k: v for k, v in self.__dict__.items() if k not in ("request", "response")}
+        return (_rebuild, (type(self), self.description), state)
 
 
-def _rebuild(
-    cls: type[OpenRouterError], description: str, details: ErrorDetails, status: int | None
-) -> OpenRouterError:
-    return cls(description, details=details, status_code=status)
+def _rebuild(cls: type[OpenRouterError], description: str) -> OpenRouterError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, description)
+    error.request = _placeholder_request()
+    error.response = None
+    return error
 
 
 class OpenRouterBadRequestError(OpenRouterError, openai.BadRequestError, ModelInvalidRequestError):  # type: ignore[misc]
@@ -307,9 +319,6 @@ class OpenRouterBudgetExceededError(OpenRouterError):
             "raise max_cost, or start a new get_openrouter_callback() block, to go on."
         )
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (self.max_cost, self.total_cost))
-
 
 class OpenRouterGenerationNotFoundError(OpenRouterError, openai.NotFoundError):  # type: ignore[misc]
     """404 from `GET /generation`: OpenRouter has no record of that generation id (yet).
@@ -354,10 +363,17 @@ def _build(
     response: httpx2.Response | None = None,
     headers: Mapping[str, str] | None = None,
     request: httpx2.Request | None = None,
+    retries: tuple[int, int] | None = None,
 ) -> OpenRouterError:
     retry_after = parse_retry_after(headers, details)
     cls = OpenRouterStreamError if in_reply and status is None else _class_for(status, details)
-    ctx = MessageContext(status=status, details=details, retry_after=retry_after, in_reply=in_reply)
+    ctx = MessageContext(
+        status=status,
+        details=details,
+        retry_after=retry_after,
+        in_reply=in_reply,
+        retried=None if in_reply or status is None else _retry_story(status, headers, retries),
+    )
     description = describe(cls.kind, ctx)
     if details.is_html:
         # A proxy's error page says nothing our sentence builders could use.
@@ -365,7 +381,7 @@ def _build(
             f"{details.message} (HTTP {status}). This is usually a short outage in front of "
             "OpenRouter; 5xx replies are retried automatically up to max_retries times."
         )
-    return cls(
+    error = cls(
         description,
         details=details,
         status_code=status,
@@ -373,16 +389,40 @@ def _build(
         response=response,
         retry_after=retry_after,
     )
+    error.in_reply = in_reply
+    return error
+
+
+def _retry_story(
+    status: int, headers: Mapping[str, str] | None, retries: tuple[int, int] | None
+) -> str | None:
+    """Why an error reply was not (or no longer) retried, for its message; None if unknown."""
+    headers = headers or {}
+    if should_retry(status, headers):
+        if retries is None:
+            return None
+        taken, most = retries
+        return "off" if most == 0 else "exhausted" if taken >= most else None
+    delay = server_delay(headers)
+    if delay is not None and delay > MAX_SERVER_DELAY:
+        return "long_wait"
+    return "declined" if headers.get("x-should-retry") == "false" else "permanent"
 
 
 def error_from_response(
-    response: httpx2.Response, body: bytes | str | None = None
+    response: httpx2.Response,
+    body: bytes | str | None = None,
+    *,
+    retries: tuple[int, int] | None = None,
 ) -> OpenRouterError:
     """The typed error for an HTTP error response from OpenRouter.
 
     Args:
         response: The error response (status and headers are read from it).
         body: Its body, when already read; otherwise `response.content` is used.
+        retries: `(retries taken, max_retries)` when a retry loop gives up on this reply,
+            so the message says what was tried (and never advises raising `max_retries`
+            when that would not have helped).
 
     Returns:
         The matching `OpenRouterError` subclass.
@@ -396,6 +436,7 @@ def error_from_response(
         in_reply=False,
         response=_without_secrets(response, raw_body),
         headers=response.headers,
+        retries=retries,
     )
 
 
@@ -481,8 +522,7 @@ def error_from_payload(payload: Mapping[str, Any]) -> OpenRouterError | None:
         details = ErrorDetails(
             code="MALFORMED_FUNCTION_CALL",
             message="Gemini produced a function call it could not format "
-            "(native_finish_reason MALFORMED_FUNCTION_CALL); simplify the tool schemas or "
-            "retry",
+            "(native_finish_reason MALFORMED_FUNCTION_CALL)",
             generation_id=payload.get("id") if isinstance(payload.get("id"), str) else None,
         )
         return _build(None, details, in_reply=True)
@@ -532,9 +572,25 @@ def malformed_response(reason: str, body: bytes | str | None) -> OpenRouterMalfo
 
 
 def is_retryable(error: BaseException) -> bool:
-    """Whether retrying the same request may succeed (408, 429, 5xx, connection errors)."""
+    """Whether sending the same request again may succeed.
+
+    The verdict of the table in `langchain_openrouter_gemini.errors.retryable`, which the
+    automatic retries follow too: statuses 408, 409, 429 and every 5xx (unless the server
+    said `x-should-retry: false`, or asked to wait more than two minutes), connection
+    failures and timeouts, and errors inside a reply whose code is transient
+    (`server_error`, a 5xx code, `finish_reason: "error"`; not `MALFORMED_FUNCTION_CALL`).
+    Errors inside a reply are never resent automatically (the reply had started); this is
+    for your own `.with_retry()` or retry loop.
+    """
+    if isinstance(error, OpenRouterConnectionError):  # our own timeouts included
+        return True
     if isinstance(error, OpenRouterError):
-        if isinstance(error, (OpenRouterConnectionError, OpenRouterStreamError)):
-            return True
-        return error.status_code in RETRYABLE_STATUSES
+        if error.in_reply:
+            return transient_code(error.code if error.code is not None else error.status_code)
+        if error.status_code is None:
+            return False  # a spent budget, an unreadable reply: sending again changes nothing
+        headers = error.response.headers if error.response is not None else {}
+        return should_retry(error.status_code, headers)
+    if isinstance(error, openai.APIStatusError):
+        return should_retry(error.status_code, error.response.headers)
     return isinstance(error, (openai.APIConnectionError, httpx2.TransportError))

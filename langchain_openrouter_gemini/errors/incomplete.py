@@ -63,3 +63,24 @@ class OpenRouterIncompleteOutputError(OutputParserException):
         self.native_finish_reason = native_finish_reason
         self.max_tokens = max_tokens
         self.raw_message = raw_message
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The default pickles `args` (the finished message) and passes them back as
+        # `finish_reason`, nesting the message into itself: rebuild from the fields instead.
+        fields = (self.finish_reason, self.native_finish_reason, self.max_tokens, self.raw_message)
+        return (_rebuild, (type(self), *fields), dict(self.__dict__))
+
+
+def _rebuild(
+    cls: type[OpenRouterIncompleteOutputError],
+    finish_reason: str,
+    native_finish_reason: Any,
+    max_tokens: int | None,
+    raw_message: BaseMessage | None,
+) -> OpenRouterIncompleteOutputError:
+    return cls(
+        finish_reason,
+        native_finish_reason=native_finish_reason,
+        max_tokens=max_tokens,
+        raw_message=raw_message,
+    )

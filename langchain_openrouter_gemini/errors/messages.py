@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from langchain_openrouter_gemini.errors.parsing import ErrorDetails, one_line, redact
+from langchain_openrouter_gemini.errors.retryable import MAX_SERVER_DELAY
 
 __all__ = ["MessageContext", "describe", "stalled_stream_message"]
 
@@ -27,8 +28,20 @@ _NOT_RETRIED = (
 )
 
 
+_STORIES = {
+    "off": "it was not retried (max_retries=0)",
+    "long_wait": (
+        f"it was not retried: the server asks for a longer wait than the {MAX_SERVER_DELAY:g} s "
+        "a retry waits at most"
+    ),
+    "declined": "it was not retried: the server said not to (x-should-retry: false)",
+}
+
+
 def _retried(ctx: MessageContext) -> str:
-    return _NOT_RETRIED if ctx.in_reply else _RETRIED
+    if ctx.in_reply:
+        return _NOT_RETRIED
+    return _STORIES.get(ctx.retried or "", _RETRIED)
 
 
 _MODEL_IN_MESSAGE = re.compile(r"(?:found for|model|for model)\s+'?([\w.\-]+/[\w.:\-]+?)'?[.\s,]")
@@ -43,6 +56,10 @@ class MessageContext:
     retry_after: float | None = None
     model: str | None = None
     in_reply: bool = False
+    retried: str | None = None
+    """Why a retry loop gave up on this reply, when known: `"off"` (max_retries=0),
+    `"exhausted"`, `"long_wait"` (Retry-After over the cap), `"declined"`
+    (x-should-retry: false), `"permanent"` (not a transient status)."""
 
 
 def _said(ctx: MessageContext) -> str:
@@ -160,10 +177,20 @@ def _too_large(ctx: MessageContext) -> str:
 def _rate_limit(ctx: MessageContext) -> str:
     said = _said(ctx)
     wait = f" The server asks to wait {ctx.retry_after:g} s." if ctx.retry_after is not None else ""
-    fix = (
-        f" {_retried(ctx).capitalize()} (honouring Retry-After); raise max_retries, or throttle "
-        "with rate_limiter=InMemoryRateLimiter(...)."
-    )
+    throttle = "throttle with rate_limiter=InMemoryRateLimiter(...)"
+    if ctx.in_reply:
+        fix = f" {_NOT_RETRIED.capitalize()}; or {throttle}."
+    elif ctx.retried in _STORIES:
+        # Raising max_retries would not help: this reply was never going to be retried.
+        later = "after the wait" if ctx.retry_after is not None else "later"
+        fix = f" {_retried(ctx).capitalize()}; call again {later}, or {throttle}."
+    elif ctx.retried == "exhausted":
+        fix = (
+            " It was retried max_retries times (honouring Retry-After) without success; "
+            f"raise max_retries, or {throttle}."
+        )
+    else:
+        fix = f" {_RETRIED.capitalize()} (honouring Retry-After); raise max_retries, or {throttle}."
     if "per-day" in said.lower():
         fix += " This is a daily quota: add credits, or use the model id without ':free'."
     elif ctx.details.provider_name:
@@ -188,9 +215,16 @@ def _upstream(ctx: MessageContext) -> str:
 
 
 def _stream(ctx: MessageContext) -> str:
+    fix = f"retry the request, or {_FALLBACKS}"
+    if ctx.details.code == "MALFORMED_FUNCTION_CALL":
+        # Not transient (see `retryable`): the same schemas tend to fail the same way.
+        fix = (
+            "simplify the tool schemas (fewer parameters, less nesting); the same request "
+            "tends to fail the same way"
+        )
     return (
         f"{_provider(ctx, 'OpenRouter')} reported an error inside the reply{_status(ctx)}: "
-        f"{_said(ctx)}. The answer is incomplete; retry the request, or {_FALLBACKS}."
+        f"{_said(ctx)}. The answer is incomplete; {fix}."
     )
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from langchain_openrouter_gemini.wire._blocks import DATA_URL_HEAD, DATA_URL_HEAD_MAX
 
-__all__ = ["annotations_to_citations", "images_to_blocks"]
+__all__ = ["annotations_to_citations", "image_reply_blocks", "images_to_blocks"]
 
 # OpenRouter's `url_citation` field names -> LangChain `Citation` keys.
 _CITATION_FIELDS = {
@@ -50,6 +50,30 @@ def images_to_blocks(images: list[dict[str, Any]]) -> list[dict[str, Any]]:
             )
         else:
             blocks.append({"type": "image", "url": url})
+    return blocks
+
+
+def image_reply_blocks(text: str, images: Any, *, images_before: int = 0) -> list[dict[str, Any]]:
+    """The content of (a piece of) a reply to an image-output request, as indexed blocks.
+
+    A reply to `modalities=["image", ...]` is a list of blocks whether it is read whole or
+    streamed: the text as one `{"type": "text", "index": 0}` block, then each image
+    (`index` 1, 2, ...). Streamed pieces carry the same indexes, so adding the chunks up
+    (LangChain merges blocks by `index`) gives exactly the content `invoke` returns.
+
+    Args:
+        text: The text of the reply, or of this streamed piece ("" for none).
+        images: OpenRouter's `images` (whole reply or this piece); anything else is none.
+        images_before: How many images earlier pieces of the same stream carried.
+
+    Returns:
+        The blocks, possibly none.
+
+    """
+    blocks: list[dict[str, Any]] = [{"type": "text", "text": text, "index": 0}] if text else []
+    found = images_to_blocks(images) if isinstance(images, list) else []
+    for number, block in enumerate(found, start=images_before + 1):
+        blocks.append({**block, "index": number})
     return blocks
 
 

@@ -11,7 +11,7 @@ from langchain_core.output_parsers.openai_tools import make_invalid_tool_call, p
 from langchain_core.outputs import ChatGeneration, ChatResult
 
 from langchain_openrouter_gemini.errors import error_from_payload, malformed_response
-from langchain_openrouter_gemini.wire.parts import images_to_blocks
+from langchain_openrouter_gemini.wire.outputs import image_reply_blocks
 from langchain_openrouter_gemini.wire.reasoning import reasoning_text
 from langchain_openrouter_gemini.wire.usage import cost_fields, usage_to_metadata
 
@@ -117,14 +117,14 @@ def parse_tool_calls(raw: Any) -> tuple[list[ToolCall], list[InvalidToolCall]]:
     return calls, invalid
 
 
-def _message(raw: Mapping[str, Any], meta: dict[str, Any]) -> AIMessage:
-    text = raw.get("content")
-    content: str | list[str | dict[str, Any]] = text if isinstance(text, str) else ""
+def _message(raw: Mapping[str, Any], meta: dict[str, Any], *, image_output: bool) -> AIMessage:
+    raw_text = raw.get("content")
+    text = raw_text if isinstance(raw_text, str) else ""
+    content: str | list[str | dict[str, Any]] = text
     images = raw.get("images")
-    if isinstance(images, list) and images:
-        blocks: list[str | dict[str, Any]] = [{"type": "text", "text": content}] if content else []
-        blocks.extend(images_to_blocks(images))
-        content = blocks
+    if image_output or (isinstance(images, list) and images):
+        # The same blocks a stream of this reply adds up to (see `image_reply_blocks`).
+        content = list(image_reply_blocks(text, images))
 
     additional_kwargs: dict[str, Any] = {}
     details = raw.get("reasoning_details")
@@ -151,9 +151,12 @@ def _message(raw: Mapping[str, Any], meta: dict[str, Any]) -> AIMessage:
 
 
 def completion_to_result(
-    data: Mapping[str, Any], *, output_version: str | None = None
+    data: Mapping[str, Any], *, output_version: str | None = None, image_output: bool = False
 ) -> ChatResult:
     """Convert a decoded OpenRouter chat completion into a LangChain `ChatResult`.
+
+    `image_output`: the request asked for images (`modalities` has `"image"`), so the content
+    is a list of indexed blocks, text first, as the stream of the same reply adds up to.
 
     Raises:
         OpenRouterError: The reply reports an error (HTTP 200 with an `error` object,
@@ -182,7 +185,7 @@ def completion_to_result(
     if isinstance(usage, Mapping):
         meta.update(cost_fields(usage))
 
-    message = _message(raw_message, meta)
+    message = _message(raw_message, meta, image_output=image_output)
     if isinstance(usage, Mapping):
         message.usage_metadata = usage_to_metadata(usage)
     llm_output = {

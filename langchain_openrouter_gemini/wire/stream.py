@@ -24,7 +24,7 @@ from langchain_openrouter_gemini.errors import (
     error_from_payload,
     malformed_response,
 )
-from langchain_openrouter_gemini.wire.parts import images_to_blocks
+from langchain_openrouter_gemini.wire.outputs import image_reply_blocks
 from langchain_openrouter_gemini.wire.reasoning import ReasoningDetailsAccumulator, reasoning_text
 from langchain_openrouter_gemini.wire.response import (
     MODEL_PROVIDER,
@@ -45,8 +45,13 @@ class StreamParser:
     `invoke` would have returned, with nothing counted twice.
     """
 
-    def __init__(self, *, output_version: str | None = None) -> None:
-        """Start a parser for one stream."""
+    def __init__(self, *, output_version: str | None = None, image_output: bool = False) -> None:
+        """Start a parser for one stream.
+
+        `image_output`: the request asked for images (`modalities` has `"image"`), so text
+        comes as indexed text blocks beside the image blocks, as `invoke` gives them.
+        """
+        self._image_output = image_output
         self._chunk_meta: dict[str, Any] = {"model_provider": MODEL_PROVIDER}
         # v1 content blocks are read chunk by chunk, so there every chunk says its version.
         self._meta_every_chunk = output_version == "v1"
@@ -204,12 +209,11 @@ class StreamParser:
         if isinstance(reasoning, str) and reasoning:
             additional_kwargs["reasoning_content"] = reasoning
             self._saw_reasoning_text = True
-        if isinstance(images, list) and images:
-            blocks: list[str | dict[str, Any]] = [content] if content else []
-            for block in images_to_blocks(images):
-                blocks.append({**block, "index": self._image_count})
-                self._image_count += 1
-            content = blocks
+        if self._image_output or (isinstance(images, list) and images):
+            # Indexed blocks, so the chunks add up to the content `invoke` gives.
+            blocks = image_reply_blocks(content, images, images_before=self._image_count)
+            self._image_count += sum(block["type"] != "text" for block in blocks)
+            content = list(blocks)
         # langchain-core's `stream` keeps every chunk until the end, so a chunk is given only
         # what it carries: an empty field is left to its default, and the constant metadata
         # goes on the first chunk (and the final one) rather than a copy on every chunk.

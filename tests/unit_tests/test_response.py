@@ -98,8 +98,10 @@ def test_images_become_image_blocks_and_annotations_are_kept() -> None:
         annotations=[annotation],
     )
     message = message_of(body)
-    assert message.content[0] == {"type": "text", "text": "Here."}  # type: ignore[attr-defined,index]
+    # Indexed like the blocks of a stream of the same reply, which add up to the same list.
+    assert message.content[0] == {"type": "text", "text": "Here.", "index": 0}  # type: ignore[attr-defined,index]
     assert message.content[1]["type"] == "image"  # type: ignore[attr-defined,index]
+    assert message.content[1]["index"] == 1  # type: ignore[attr-defined,index]
     assert message.response_metadata["annotations"] == [annotation]  # type: ignore[attr-defined]
 
 
