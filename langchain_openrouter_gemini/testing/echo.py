@@ -21,7 +21,8 @@ from langchain_openrouter_gemini.testing.replies import Reply
 __all__ = ["echo_reply", "thought_summary", "value_for_schema"]
 
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
-_QUOTED = re.compile(r"'([^']+)'|\"([^\"]+)\"")
+# A quote opens and closes at a word boundary, so the apostrophe of "What's" opens nothing.
+_QUOTED = re.compile(r"(?<!\w)'([^']+)'(?!\w)|\"([^\"]+)\"")
 _MEDIA_WORDS = {
     "image_url": "an image",
     "file": "the PDF",
