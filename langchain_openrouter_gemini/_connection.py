@@ -8,6 +8,7 @@ once. Requests themselves go through `_transport` (one retry policy, one error m
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -25,6 +26,7 @@ __all__ = [
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
     "RENAMED_SETTINGS",
+    "SESSION_ID_ENV",
     "ClientCache",
     "api_key_field",
     "app_title_field",
@@ -37,11 +39,13 @@ __all__ = [
     "normalize_base_url",
     "require_api_key",
     "resolve_timeout",
+    "session_id_field",
 ]
 
 API_KEY_ENV = "OPENROUTER_API_KEY"
 BASE_URL_ENVS = ("OPENROUTER_BASE_URL", "OPENROUTER_API_BASE")
 DEFAULT_BASE_URL = "https://openrouter.ai/api/v1"
+SESSION_ID_ENV = "OPENROUTER_SESSION_ID"
 # Gemini can think for minutes before the first token: a short read timeout would cut
 # real answers. Connecting, though, should fail fast.
 DEFAULT_TIMEOUT = 600.0
@@ -74,6 +78,16 @@ def app_url_field() -> Any:
 def app_title_field() -> Any:
     """`app_title=` (sent as `X-Title`), defaulting to `OPENROUTER_APP_TITLE`."""
     return Field(default_factory=from_env("OPENROUTER_APP_TITLE", default=None))
+
+
+def session_id_field() -> Any:
+    """`session_id=`, defaulting to `OPENROUTER_SESSION_ID` (an empty value means unset)."""
+    # As in langchain-openrouter: a process can group all its requests without code changes.
+    return Field(default_factory=_session_id_from_env)
+
+
+def _session_id_from_env() -> str | None:
+    return os.environ.get(SESSION_ID_ENV) or None
 
 
 # --- Checks and derived settings -----------------------------------------------------------

@@ -74,6 +74,7 @@ _OPTIONS = {
     "plugins": "plugins",
     "web_search": "web_search",
     "session_id": "session_id",
+    "trace": "trace",
     "user": "user",
     "request_metadata": "metadata",
     "modalities": "modalities",

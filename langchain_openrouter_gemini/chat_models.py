@@ -157,8 +157,17 @@ class ChatOpenRouterGemini(BaseChatOpenAI):
     E.g. `{"max_results": 3, "engine": "exa"}` (see `server_tools.web_search_tool`). The
     deprecated `web` plugin stays available through `plugins=`.
     """
-    session_id: str | None = None
-    """Groups requests into one session in OpenRouter's logs (at most 256 characters)."""
+    session_id: str | None = _connection.session_id_field()
+    """Groups requests into one session in OpenRouter's logs (at most 256 characters).
+
+    Defaults to the `OPENROUTER_SESSION_ID` environment variable (an empty value is unset).
+    """
+    trace: dict[str, Any] | None = None
+    """OpenRouter's broadcast `trace` metadata, forwarded to your observability destinations.
+
+    Known keys: `trace_id`, `trace_name`, `span_name`, `generation_name`, `parent_span_id`;
+    other keys travel as custom metadata. Also per call: `invoke(..., trace={...})`.
+    """
     user: str | None = None
     """Your end user's id, for OpenRouter's abuse detection."""
     request_metadata: dict[str, str] | None = None

@@ -5,7 +5,8 @@ metadata passes `twine check`, every file of the package (catalogue, emulator, `
 is inside the wheel, and the wheel works in a fresh virtualenv that holds nothing but its
 runtime dependencies, run from outside the source tree.
 
-Usage: `python scripts/check_wheel.py [--keep DIR]` (prints how long each step took).
+Usage: `python scripts/check_wheel.py [--keep DIR] [--quiet]` (prints how long each step took;
+`--quiet`, as `make test` runs it, prints only the outcome, and the failed step's output).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import sys
 import tempfile
 import time
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -39,12 +40,25 @@ class CheckFailed(Exception):
     """One check did not hold; the message says which and shows the output."""
 
 
+Say = Callable[[str], None]
+
+
+def _print(line: str) -> None:
+    print(line, flush=True)
+
+
+def _silent(line: str) -> None:
+    del line
+
+
 def _run(
     title: str,
     command: Sequence[str | Path],
     *,
+    say: Say,
     cwd: Path | None = None,
     env: dict[str, str] | None = None,
+    with_stderr: bool = False,
 ) -> str:
     started = time.perf_counter()
     done = subprocess.run(
@@ -56,10 +70,11 @@ def _run(
         env=env,
     )
     took = time.perf_counter() - started
-    print(f"  {title}: {took:.1f} s", flush=True)
+    say(f"  {title}: {took:.1f} s")
     if done.returncode != 0:
         raise CheckFailed(f"{title} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
-    return str(done.stdout)
+    # Off a terminal the CLI may put its banner on stderr and keep stdout for the answer.
+    return str(done.stdout + done.stderr) if with_stderr else str(done.stdout)
 
 
 def _source_files() -> set[str]:
@@ -86,21 +101,25 @@ def _check_contents(wheel: Path) -> None:
             raise CheckFailed(f"entry point {needed.strip(' =')!r} missing:\n{points}")
 
 
-def check(work: Path) -> None:
-    """Run every step in `work` (an empty folder)."""
+def check(work: Path, *, say: Say = _print) -> None:
+    """Run every step in `work` (an empty folder), telling `say` how long each took."""
     dist = work / "dist"
-    _run("build sdist and wheel", [sys.executable, "-m", "build", "--outdir", dist, REPO])
+    _run("build sdist and wheel", [sys.executable, "-m", "build", "--outdir", dist, REPO], say=say)
     artifacts = sorted(dist.iterdir())
-    _run("twine check", [sys.executable, "-m", "twine", "check", "--strict", *artifacts])
+    _run("twine check", [sys.executable, "-m", "twine", "check", "--strict", *artifacts], say=say)
     (wheel,) = [path for path in artifacts if path.suffix == ".whl"]
     _check_contents(wheel)
 
     venv = work / "venv"
-    _run("fresh venv", [sys.executable, "-m", "venv", venv])
+    _run("fresh venv", [sys.executable, "-m", "venv", venv], say=say)
     python = venv / "bin" / "python"
     pip: list[str | Path] = [python, "-m", "pip", "--disable-pip-version-check"]
-    _run("install the wheel (runtime dependencies only)", [*pip, "install", "--quiet", wheel])
-    installed = _run("list installed", [*pip, "list", "--format=freeze"]).lower()
+    _run(
+        "install the wheel (runtime dependencies only)",
+        [*pip, "install", "--quiet", wheel],
+        say=say,
+    )
+    installed = _run("list installed", [*pip, "list", "--format=freeze"], say=say).lower()
     names = {line.split("==")[0] for line in installed.splitlines()}
     extra = sorted(name for name in EXTRAS_ONLY if name in names)
     if extra:
@@ -109,21 +128,33 @@ def check(work: Path) -> None:
     # Outside the source tree, with no OpenRouter settings: only the installed wheel answers.
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENROUTER_", "PYTHON"))}
     command = venv / "bin" / "openrouter-gemini"
-    version = _run("--version", [command, "--version"], cwd=work, env=env)
-    from_source = _run("source version", [sys.executable, "-c", _VERSION_PROBE])
+    version = _run("--version", [command, "--version"], cwd=work, env=env, say=say)
+    from_source = _run("source version", [sys.executable, "-c", _VERSION_PROBE], say=say)
     if version.split()[-1] != from_source.strip():
         raise CheckFailed(f"installed {version.strip()!r}, source says {from_source.strip()!r}")
     answer = _run(
-        "chat --offline", [command, "chat", "Say hello to Oslo", "--offline"], cwd=work, env=env
+        "chat --offline",
+        [command, "chat", "Say hello to Oslo", "--offline"],
+        cwd=work,
+        env=env,
+        say=say,
+        with_stderr=True,
     )
-    if "emulator" not in answer.splitlines()[0] or "Oslo" not in answer:
+    if "emulator" not in answer or "Oslo" not in answer:
         raise CheckFailed(f"unexpected offline answer:\n{answer}")
-    tour = _run("demo --offline", [command, "demo", "--offline"], cwd=work, env=env)
+    tour = _run(
+        "demo --offline",
+        [command, "demo", "--offline"],
+        cwd=work,
+        env=env,
+        say=say,
+        with_stderr=True,
+    )
     # The cost table is the tour's last step, whatever its number.
     if ". What it cost" not in tour or "thought signature carried" not in tour:
         raise CheckFailed(f"the offline tour did not finish:\n{tour}")
     probe = f"import {PACKAGE}; print({PACKAGE}.__file__)"
-    location = _run("import location", [python, "-c", probe], cwd=work, env=env)
+    location = _run("import location", [python, "-c", probe], cwd=work, env=env, say=say)
     if str(venv) not in location:
         raise CheckFailed(f"the package was imported from {location.strip()}, not the venv")
 
@@ -137,16 +168,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the checks; 0 when all hold."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
+    parser.add_argument(
+        "--quiet", action="store_true", help="print only the outcome (all output on failure)"
+    )
     args = parser.parse_args(argv)
+    say: Say = _silent if args.quiet else _print
     started = time.perf_counter()
-    print("wheel check:", flush=True)
+    say("wheel check:")
     try:
         if args.keep is not None:
             args.keep.mkdir(parents=True, exist_ok=True)
-            check(args.keep)
+            check(args.keep, say=say)
         else:
             with tempfile.TemporaryDirectory(prefix="wheel-check-") as work:
-                check(Path(work))
+                check(Path(work), say=say)
     except CheckFailed as failure:
         print(f"wheel check FAILED: {failure}", file=sys.stderr)
         return 1

@@ -3,7 +3,8 @@
 It is enough for LangChain's standard integration suite: it calls the tool it is told to call
 (with arguments valid for the tool's JSON schema, numbers and quoted names taken from the
 question), answers after tool results, fills `json_schema` / `json_object` formats, honours
-`stop` and `max_tokens`, and says which media parts it received.
+`stop` and `max_tokens`, says which media parts it received, and draws a small PNG when an
+image model is asked for images (`modalities` with `"image"`).
 """
 
 from __future__ import annotations
@@ -13,12 +14,15 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from langchain_openrouter_gemini.testing import samples
+from langchain_openrouter_gemini.testing.models import outputs_images
 from langchain_openrouter_gemini.testing.replies import Reply
 
 __all__ = ["echo_reply", "thought_summary", "value_for_schema"]
 
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
-_QUOTED = re.compile(r"'([^']+)'|\"([^\"]+)\"")
+# A quote opens and closes at a word boundary, so the apostrophe of "What's" opens nothing.
+_QUOTED = re.compile(r"(?<!\w)'([^']+)'(?!\w)|\"([^\"]+)\"")
 _MEDIA_WORDS = {
     "image_url": "an image",
     "file": "the PDF",
@@ -48,8 +52,20 @@ def echo_reply(body: Mapping[str, Any]) -> Reply:
     if tool is not None:
         schema = tool.get("parameters") or {}
         return Reply.tool_call(str(tool.get("name")), value_for_schema(schema, question))
+    if _wants_image(body):
+        # What Gemini's image models send: a line of text and the image in `message.images`.
+        return Reply.image(samples.png(), text=f"Here is an image for: {_sentence(question)}")
     text = _answer_text(body, messages, last, question)
     return _limit(text, body)
+
+
+def _wants_image(body: Mapping[str, Any]) -> bool:
+    modalities = body.get("modalities")
+    return (
+        isinstance(modalities, list)
+        and "image" in modalities
+        and outputs_images(str(body.get("model", "")))
+    )
 
 
 def _tool_to_call(

@@ -54,7 +54,7 @@ def generation_record(
         "generation_time": generation_ms,
         "finish_reason": rendered.finish_reason,
         "native_finish_reason": rendered.native_finish_reason,
-        "service_tier": None,
+        "service_tier": rendered.service_tier,
         "tokens_prompt": usage.get("prompt_tokens"),
         "tokens_completion": usage.get("completion_tokens"),
         "native_tokens_prompt": usage.get("prompt_tokens"),

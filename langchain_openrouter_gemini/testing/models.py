@@ -34,6 +34,7 @@ _DYNAMIC_VARIANTS = frozenset({"nitro", "floor", "online"})
 # Gemini 2.5 Pro and every 3.x model think on every request: reasoning cannot be switched off.
 _MANDATORY_REASONING = re.compile(r"^google/gemini-(?:2\.5-pro|3)")
 _GEMINI_3 = re.compile(r"^google/gemini-3")
+_IMAGE_MODEL = re.compile(r"^google/gemini-[\w.-]*-image")
 
 
 def _catalogue() -> Any:
@@ -151,6 +152,26 @@ def reasoning_by_default(model_id: str) -> bool:
     if isinstance(mandatory, bool):
         return mandatory
     return bool(_MANDATORY_REASONING.match(model_id))
+
+
+def outputs_images(model_id: str) -> bool:
+    """Whether the model can answer with generated images (`output_modalities` has `image`).
+
+    Args:
+        model_id: The request's model.
+
+    Returns:
+        True for the image models (Gemini 2.5 Flash Image, the 3.x image previews).
+
+    """
+    catalogue = _catalogue()
+    try:
+        entry = None if catalogue is None else catalogue.get_model(model_id.split(":")[0])
+    except (ValueError, AttributeError):
+        entry = None
+    if entry is None:
+        return bool(_IMAGE_MODEL.match(model_id))
+    return "image" in tuple(getattr(entry, "output_modalities", ()))
 
 
 def gemini_3(model_id: str) -> bool:

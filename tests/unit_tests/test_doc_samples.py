@@ -9,9 +9,10 @@ visible step on the page.
 Two kinds of blocks are run:
 - fenced ```python blocks, shown to readers;
 - hidden blocks, `<!-- hidden python ... -->` comments that MkDocs passes through unseen.
-  They only check what the visible samples did: they see the page's names and a read-only
+  They only check what the visible samples did: they see the page's names, a read-only
   view of the emulator (`emulator.requests`, `emulator.base_url`) bound to `emulator`, and
-  may not script it, create files, or leave names behind for the visible samples.
+  `printed`, everything the page's samples printed so far (what a reader sees), and may not
+  script the emulator, create files, or leave names behind for the visible samples.
 
 A fence whose info string carries `.norun` (e.g. ```python {title="x.py" .norun}) is shown
 but not run; keep those rare.
@@ -20,6 +21,7 @@ but not run; keep those rare.
 from __future__ import annotations
 
 import re
+import sys
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,12 +111,21 @@ def _files(folder: Path) -> set[str]:
     return {path.relative_to(folder).as_posix() for path in folder.rglob("*")}
 
 
+def _printed_so_far(capsys: pytest.CaptureFixture[str]) -> str:
+    # Read and write back, so the output stays captured (and shown if the test fails); each
+    # read then returns everything printed on the page so far.
+    printed = capsys.readouterr().out
+    sys.stdout.write(printed)
+    return printed
+
+
 def _run(
     sample: Sample,
     namespace: dict[str, Any],
     checks: dict[str, Any],
     emulator: Any,
     folder: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     # Line-aligned, so a traceback names the .md line that failed.
     code = compile(
@@ -122,9 +133,11 @@ def _run(
     )
     # Hidden blocks work on a copy: the names they make (kept in `checks` for later hidden
     # blocks) never reach the visible samples.
-    scope = (
-        {**namespace, **checks, "emulator": EmulatorView(emulator)} if sample.hidden else namespace
-    )
+    if sample.hidden:
+        view = {"emulator": EmulatorView(emulator), "printed": _printed_so_far(capsys)}
+        scope = {**namespace, **checks, **view}
+    else:
+        scope = namespace
     before = _files(folder)
     try:
         exec(code, scope)
@@ -154,7 +167,7 @@ def test_page_samples_run(
         checks: dict[str, Any] = {}
         for sample in samples:
             if sample.runnable:
-                _run(sample, namespace, checks, emulator, tmp_path)
+                _run(sample, namespace, checks, emulator, tmp_path, capsys)
     if skipped:
         with capsys.disabled():
             for sample in skipped:

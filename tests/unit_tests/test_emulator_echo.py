@@ -101,6 +101,19 @@ def test_quoted_names_survive_in_string_arguments() -> None:
     assert args["customer_name"] == "你好啊集团"
 
 
+@pytest.mark.parametrize(
+    ("question", "location"),
+    [
+        ("What's the weather in 'Oslo'?", "Oslo"),
+        ('Weather in "Tromsø", it\'s cold?', "Tromsø"),
+        ("What's the weather at Bob's?", "location about What's the weather at Bob's?"),
+    ],
+)
+def test_an_apostrophe_is_not_a_quote(question: str, location: str) -> None:
+    reply = echo_reply(request(question, tools=[WEATHER]))
+    assert only_call(reply) == ("get_weather", {"location": location})
+
+
 def test_tool_choice_none_answers_in_text() -> None:
     reply = echo_reply(request("magic_function(3)?", tools=[MAGIC], tool_choice="none"))
     assert not reply.calls and "magic_function(3)" in (reply.content or "")

@@ -23,25 +23,50 @@ def _names_in(node: ast.AST) -> set[str]:
     }
 
 
+def _module_constants(tree: ast.Module) -> dict[str, ast.expr]:
+    """Module-level `NAME = "VALUE"` (or a tuple of them), so `from_env(API_KEY_ENV)` counts."""
+    constants: dict[str, ast.expr] = {}
+    for node in tree.body:
+        target = node.target if isinstance(node, ast.AnnAssign) else None
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target = node.targets[0]
+        value = getattr(node, "value", None)
+        if isinstance(target, ast.Name) and value is not None:
+            constants[target.id] = value
+    return constants
+
+
+def _resolved(node: ast.AST, constants: dict[str, ast.expr]) -> ast.AST:
+    names = [sub for sub in ast.walk(node) if isinstance(sub, ast.Name) and sub.id in constants]
+    return ast.Tuple(elts=[node, *(constants[name.id] for name in names)], ctx=ast.Load())
+
+
 def variables_read(root: Path) -> set[str]:
-    """String constants passed to `os.environ.get`, `os.environ[...]`, `getenv`, `from_env`."""
+    """String constants passed to `os.environ.get`, `os.environ[...]`, `getenv`, `from_env`.
+
+    Module-level constants passed by name are followed (within the same module).
+    """
     found: set[str] = set()
     for path in root.rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        constants = _module_constants(tree)
+        for node in ast.walk(tree):
             if isinstance(node, ast.Call):
                 func = node.func
                 name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
                 on_environ = isinstance(func, ast.Attribute) and "environ" in ast.unparse(func)
                 if name in _READERS or on_environ:
-                    found |= _names_in(ast.Tuple(elts=list(node.args), ctx=ast.Load()))
+                    args = ast.Tuple(elts=list(node.args), ctx=ast.Load())
+                    found |= _names_in(_resolved(args, constants))
             elif isinstance(node, ast.Subscript) and ast.unparse(node.value).endswith("environ"):
-                found |= _names_in(node.slice)
+                found |= _names_in(_resolved(node.slice, constants))
     return found
 
 
 def test_every_variable_read_is_on_the_page() -> None:
     read = variables_read(PACKAGE)
     assert {"OPENROUTER_API_KEY", "OPENROUTER_BASE_URL", "NO_COLOR", "COLUMNS"} <= read
+    assert "OPENROUTER_SESSION_ID" in read
     page = PAGE.read_text(encoding="utf-8")
     missing = sorted(name for name in read | INHERITED if f"`{name}`" not in page)
     assert not missing, f"docs/environment.md does not mention {missing}"
