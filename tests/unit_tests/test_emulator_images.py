@@ -91,7 +91,9 @@ def test_the_chat_model_returns_the_image_as_an_image_block(
         base_url=openrouter_emulator.base_url,
         api_key="sk-or-test",
     )
-    for reply in (llm.invoke("Draw a lighthouse"), _joined(llm.stream("Draw a lighthouse"))):
+    whole, streamed = llm.invoke("Draw a lighthouse"), _joined(llm.stream("Draw a lighthouse"))
+    assert whole.content == streamed.content  # the same blocks, read whole or streamed
+    for reply in (whole, streamed):
         images = [b for b in reply.content if isinstance(b, dict) and b.get("type") == "image"]
         assert len(images) == 1 and images[0]["mime_type"] == "image/png"
         assert base64.b64decode(images[0]["base64"]).startswith(PNG_SIGNATURE)
