@@ -8,6 +8,7 @@ people: what happened and what to do. Keys never appear in it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -26,11 +27,13 @@ from langchain_core.exceptions import (
     ModelTimeoutError,
 )
 
+from langchain_openrouter_gemini._connection import served_by_emulator
 from langchain_openrouter_gemini.errors.incomplete import OpenRouterIncompleteOutputError
 from langchain_openrouter_gemini.errors.messages import (
     MessageContext,
     describe,
     stalled_stream_message,
+    wrong_endpoint_message,
 )
 from langchain_openrouter_gemini.errors.parsing import (
     ErrorDetails,
@@ -346,6 +349,20 @@ def _class_for(status: int | None, details: ErrorDetails) -> type[OpenRouterErro
     return OpenRouterBadRequestError if 400 <= status < 500 else OpenRouterStreamError
 
 
+# A missing route, as web servers and frameworks word it (OpenRouter's own 404s name a model).
+_NO_ROUTE = re.compile(
+    r"(?i)\bno route\b|^not found\.?$|\bcannot (?:get|post)\b|404 page not found"
+)
+
+
+def _wrong_endpoint(status: int | None, details: ErrorDetails) -> bool:
+    """Whether a 404/405/501 says the URL is wrong, not the model: not OpenRouter's shape."""
+    if status not in (404, 405, 501):
+        return False
+    openrouter_shaped = isinstance(details.body, Mapping) and not details.is_html
+    return not openrouter_shaped or bool(_NO_ROUTE.search(details.message.strip()))
+
+
 def _build(
     status: int | None,
     details: ErrorDetails,
@@ -357,9 +374,23 @@ def _build(
 ) -> OpenRouterError:
     retry_after = parse_retry_after(headers, details)
     cls = OpenRouterStreamError if in_reply and status is None else _class_for(status, details)
-    ctx = MessageContext(status=status, details=details, retry_after=retry_after, in_reply=in_reply)
+    sent = request if request is not None else _request_of(response)
+    ctx = MessageContext(
+        status=status,
+        details=details,
+        retry_after=retry_after,
+        in_reply=in_reply,
+        url=str(sent.url) if sent is not None else None,
+        emulator=served_by_emulator(headers),
+    )
     description = describe(cls.kind, ctx)
-    if details.is_html:
+    if not in_reply and _wrong_endpoint(status, details):
+        description = redact(
+            wrong_endpoint_message(
+                status, details.message, sent.method if sent is not None else "POST", ctx.url
+            )
+        )
+    elif details.is_html:
         # A proxy's error page says nothing our sentence builders could use.
         description = (
             f"{details.message} (HTTP {status}). This is usually a short outage in front of "
@@ -373,6 +404,15 @@ def _build(
         response=response,
         retry_after=retry_after,
     )
+
+
+def _request_of(response: httpx2.Response | None) -> httpx2.Request | None:
+    if response is None:
+        return None
+    try:
+        return response.request
+    except RuntimeError:  # a response built by hand, without its request
+        return None
 
 
 def error_from_response(
