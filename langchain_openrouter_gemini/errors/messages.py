@@ -37,7 +37,8 @@ def _retried(ctx: MessageContext) -> str:
     return _NOT_RETRIED if ctx.in_reply else _RETRIED
 
 
-_MODEL_IN_MESSAGE = re.compile(r"(?:found for|model|for model)\s+'?([\w.\-]+/[\w.:\-]+?)'?[.\s,]")
+# Greedy, then the sentence's own full stop is dropped: ids have dots (`gemini-2.5-flash`).
+_MODEL_IN_MESSAGE = re.compile(r"(?:found for|model|for model)\s+'?([\w.\-]+/[\w.:\-]+)")
 
 
 @dataclass(frozen=True)
@@ -221,7 +222,7 @@ def _not_found(ctx: MessageContext) -> str:
         )
     model = ctx.model
     if model is None and (match := _MODEL_IN_MESSAGE.search(said + " ")):
-        model = match.group(1)
+        model = match.group(1).rstrip(".:,")
     subject = f"model {model!r}" if model else "the requested model"
     return (
         f"OpenRouter could not find {subject}{_status(ctx)}: {said}. Check the id at "
