@@ -19,7 +19,7 @@ import pytest
 from langchain_openrouter_gemini.cli.app import COMMANDS, build_parser
 from langchain_openrouter_gemini.testing import OpenRouterEmulator
 from langchain_openrouter_gemini.wire.reasoning import EFFORTS
-from tests.unit_tests.cli_process import COMMAND, clean_env, run
+from tests.unit_tests.cli_process import COMMAND, clean_env, live_emulator, run
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "cli.md"
 OFFLINE_BANNER = "Offline: answered by the bundled OpenRouter emulator"
@@ -27,11 +27,9 @@ OFFLINE_BANNER = "Offline: answered by the bundled OpenRouter emulator"
 
 @pytest.fixture
 def live() -> Iterator[tuple[OpenRouterEmulator, dict[str, str]]]:
-    with OpenRouterEmulator() as emulator:
-        yield (
-            emulator,
-            {"OPENROUTER_API_KEY": "sk-or-test", "OPENROUTER_BASE_URL": emulator.base_url},
-        )
+    """An emulator to run the command 'live' against, and the environment that points there."""
+    with live_emulator() as pair:
+        yield pair
 
 
 def _flat(text: str) -> str:

@@ -18,7 +18,7 @@ import pytest
 from langchain_openrouter_gemini import __version__
 from langchain_openrouter_gemini.testing import Fault, OpenRouterEmulator, samples
 from langchain_openrouter_gemini.wire.reasoning import EFFORTS
-from tests.unit_tests.cli_process import COMMAND, clean_env, run, run_on_terminal
+from tests.unit_tests.cli_process import COMMAND, clean_env, live_emulator, run, run_on_terminal
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 LONG_PROMPT = (
@@ -30,11 +30,8 @@ LONG_PROMPT = (
 @pytest.fixture
 def live() -> Iterator[tuple[OpenRouterEmulator, dict[str, str]]]:
     """An emulator to run the command 'live' against, and the environment that points there."""
-    with OpenRouterEmulator() as emulator:
-        yield (
-            emulator,
-            {"OPENROUTER_API_KEY": "sk-or-test", "OPENROUTER_BASE_URL": emulator.base_url},
-        )
+    with live_emulator() as pair:
+        yield pair
 
 
 def _bash(script: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
