@@ -21,6 +21,7 @@ __all__ = [
     "check_known_arguments",
     "check_max_tokens",
     "check_messages",
+    "check_model_kind",
 ]
 
 _EXTRA_FIX = (
@@ -145,6 +146,42 @@ def check_choice_count(value: Any, *, source: str) -> None:
         "request (it does not list `n` among its parameters), so the other choices would "
         "never arrive. Drop n, and for several answers send several requests, e.g. "
         "model.batch([prompt] * 3) (with a temperature above 0 so they differ)."
+    )
+    raise ValueError(msg)
+
+
+_OTHER_KIND = {
+    "chat": ("an embedding", "OpenRouterGeminiEmbeddings", "google/gemini-2.5-flash"),
+    "embedding": ("a chat", "ChatOpenRouterGemini", "google/gemini-embedding-001"),
+}
+
+
+def check_model_kind(model_id: str, wanted: str, owner: str) -> None:
+    """Reject a catalogued embedding id given to a chat model, or a chat id to embeddings.
+
+    OpenRouter answers either with "<id> is not a valid model ID", after a round trip,
+    which hides that the id is right but the class is wrong.
+
+    Args:
+        model_id: The normalised model id.
+        wanted: `"chat"` or `"embedding"`: what `owner` serves.
+        owner: The class name, quoted in the message.
+
+    Raises:
+        ValueError: The catalogue lists the id as the other kind of model.
+
+    """
+    from langchain_openrouter_gemini.catalogue.lookup import model_kind
+
+    kind = model_kind(model_id)
+    if kind is None or kind == wanted:
+        return
+    article, right_class, example = _OTHER_KIND[wanted]
+    msg = (
+        f"{model_id} is {article} model, not {'a chat' if wanted == 'chat' else 'an embedding'} "
+        f"model, so {owner} cannot use it: use {right_class}(model={model_id!r}) for it, or "
+        f"give {owner} {'a chat' if wanted == 'chat' else 'an embedding'} model such as "
+        f"{example!r}."
     )
     raise ValueError(msg)
 

@@ -32,6 +32,7 @@ from langchain_openrouter_gemini._checks import (
     check_choice_count,
     check_known_arguments,
     check_max_tokens,
+    check_model_kind,
 )
 from langchain_openrouter_gemini._payload import (
     CallOptions,
@@ -223,7 +224,9 @@ class ChatOpenRouterGemini(BaseChatOpenAI):
     @field_validator("model_name")
     @classmethod
     def _normalize_model(cls, value: str) -> str:
-        return normalize_model_id(value)
+        model = normalize_model_id(value)
+        check_model_kind(model, "chat", cls.__name__)
+        return model
 
     @field_validator("max_tokens")
     @classmethod

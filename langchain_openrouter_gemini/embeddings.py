@@ -19,7 +19,7 @@ from pydantic import ConfigDict, Field, PrivateAttr, SecretStr, field_validator,
 from typing_extensions import Self
 
 from langchain_openrouter_gemini import _connection, _transport
-from langchain_openrouter_gemini._checks import check_known_arguments
+from langchain_openrouter_gemini._checks import check_known_arguments, check_model_kind
 from langchain_openrouter_gemini.callbacks import count_embeddings
 from langchain_openrouter_gemini.model_ids import normalize_model_id, split_variants
 from langchain_openrouter_gemini.routing import ProviderPreferences, build_openrouter_body
@@ -177,7 +177,9 @@ class OpenRouterGeminiEmbeddings(Serializable, Embeddings):
     @field_validator("model")
     @classmethod
     def _normalize_model(cls, value: str) -> str:
-        return normalize_model_id(value)
+        model = normalize_model_id(value)
+        check_model_kind(model, "embedding", cls.__name__)
+        return model
 
     @field_validator("dimensions", mode="before")
     @classmethod

@@ -195,13 +195,39 @@ def parse_embeddings_string(spec: str) -> dict[str, Any]:
     return parse_model_string(spec, params=_EMBEDDING_PARAMS)
 
 
-def init_embeddings(model: str | None = None, **kwargs: Any) -> OpenRouterGeminiEmbeddings:
+_LANGCHAIN_HOME = {
+    "init_chat_model": "langchain.chat_models",
+    "init_embeddings": "langchain.embeddings",
+}
+
+
+def _check_langchain_provider(value: Any, name: str, function: str) -> None:
+    """Accept LangChain's provider argument when it names OpenRouter; refuse any other."""
+    if value is None or (isinstance(value, str) and value.strip().lower() == "openrouter"):
+        return
+    msg = (
+        f"{function}({name}={value!r}): this package's {function} builds Gemini models served "
+        f"through OpenRouter, so {name} may only be 'openrouter' (or left out). For another "
+        f"provider use LangChain's own: from {_LANGCHAIN_HOME[function]} import {function}."
+    )
+    raise ValueError(msg)
+
+
+def init_embeddings(
+    model: str | None = None, *, provider: Any = None, **kwargs: Any
+) -> OpenRouterGeminiEmbeddings:
     """Build `OpenRouterGeminiEmbeddings` from a model string, like LangChain's `init_embeddings`.
 
     Args:
         model: A model string such as `"openrouter:google/gemini-embedding-001?dimensions=768"`;
             the default embedding model when omitted.
+        provider: As in LangChain's `init_embeddings`, a provider name: `"openrouter"` (the
+            only one served). A dict or `ProviderPreferences` is OpenRouter's routing
+            preferences instead, the embeddings' `provider` field.
         **kwargs: Constructor arguments; they win over parameters in the string.
+
+    Raises:
+        ValueError: `provider` names another provider, or the model string is malformed.
 
     Example:
         ```python
@@ -211,6 +237,10 @@ def init_embeddings(model: str | None = None, **kwargs: Any) -> OpenRouterGemini
     """
     from langchain_openrouter_gemini.embeddings import OpenRouterGeminiEmbeddings
 
+    if isinstance(provider, str):
+        _check_langchain_provider(provider, "provider", "init_embeddings")
+    elif provider is not None:
+        kwargs["provider"] = provider
     if model is None:
         return OpenRouterGeminiEmbeddings(**kwargs)
     return OpenRouterGeminiEmbeddings.from_model_string(model, **kwargs)
@@ -271,6 +301,7 @@ _CONFIGURABLE = {
 def init_chat_model(
     model: str | None = None,
     *,
+    model_provider: str | None = None,
     configurable_fields: Literal["any"] | Sequence[str] | None = None,
     config_prefix: str | None = None,
     **kwargs: Any,
@@ -279,6 +310,8 @@ def init_chat_model(
 
     Args:
         model: A model string (see `parse_model_string`); the default model when omitted.
+        model_provider: As in LangChain's `init_chat_model`: `"openrouter"` (the only
+            provider served) or `None`. OpenRouter's routing preferences are `provider=`.
         configurable_fields: Fields that `config={"configurable": {...}}` may change at run
             time (`"any"` for the common ones: model, temperature, max_tokens, reasoning...).
         config_prefix: Prefix for the configurable keys (`"{prefix}_model"`).
@@ -295,6 +328,7 @@ def init_chat_model(
 
     from langchain_openrouter_gemini.chat_models import ChatOpenRouterGemini
 
+    _check_langchain_provider(model_provider, "model_provider", "init_chat_model")
     base = (
         ChatOpenRouterGemini.from_model_string(model, **kwargs)
         if model is not None

@@ -31,8 +31,10 @@ from langchain_openrouter_gemini.catalogue.lookup import (
     CATALOGUE,
     EMBEDDING_MODELS,
     catalogue_document,
+    closest_model_id,
     get_embedding_model,
     get_model,
+    model_kind,
 )
 from langchain_openrouter_gemini.catalogue.profiles import (
     generic_profile,
@@ -51,6 +53,7 @@ __all__ = [
     "ReasoningRules",
     "catalogue_document",
     "clear_live_cache",
+    "closest_model_id",
     "diff_catalogue",
     "estimate_cost",
     "estimate_cost_for",
@@ -59,6 +62,7 @@ __all__ = [
     "generic_profile",
     "get_embedding_model",
     "get_model",
+    "model_kind",
     "model_profile",
     "models_endpoint_payload",
     "profile_from_models_endpoint",

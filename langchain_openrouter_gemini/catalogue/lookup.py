@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import difflib
 import functools
 import json
 import re
 from importlib import resources
-from typing import Any
+from typing import Any, Literal
 
 from langchain_openrouter_gemini.catalogue.entries import (
     EmbeddingModel,
@@ -26,8 +27,10 @@ __all__ = [
     "EMBEDDING_MODELS",
     "base_id",
     "catalogue_document",
+    "closest_model_id",
     "get_embedding_model",
     "get_model",
+    "model_kind",
 ]
 
 DATA_FILE = "models.json"
@@ -117,3 +120,43 @@ def get_embedding_model(model_id: str) -> EmbeddingModel | None:
     """
     base, _ = base_id(model_id)
     return _EMBEDDINGS.get(base) or _EMBEDDINGS.get(_DATED_SUFFIX.sub("", base))
+
+
+def model_kind(model_id: str) -> Literal["chat", "embedding"] | None:
+    """Whether the catalogue lists `model_id` as a chat model, an embedding model, or neither.
+
+    Variants and the short forms `get_model` takes are accepted; an id that is not a
+    well-formed model id (empty, spaces) is neither.
+    """
+    try:
+        if get_model(model_id) is not None:
+            return "chat"
+        return "embedding" if get_embedding_model(model_id) is not None else None
+    except ValueError:
+        return None
+
+
+def closest_model_id(model_id: str, kind: Literal["chat", "embedding"] | None = None) -> str | None:
+    """The catalogued id `model_id` most likely misspells (`google/gemini-2.5-flsh`), if any.
+
+    Args:
+        model_id: The id as given (variants and the short form are fine).
+        kind: Look among chat or embedding models only; both when `None`.
+
+    Returns:
+        The closest id (with the variants given), or `None` when nothing is close or
+        `model_id` is already catalogued.
+
+    """
+    try:
+        base, variants = base_id(model_id)
+    except ValueError:
+        return None
+    if _find(base) is not None or base in _EMBEDDINGS:
+        return None
+    ids = [] if kind == "embedding" else list(_BY_ID)
+    ids += [] if kind == "chat" else list(_EMBEDDINGS)
+    close = difflib.get_close_matches(base, ids, n=1, cutoff=0.9)
+    if not close:
+        return None
+    return ":".join((close[0], *variants))

@@ -19,33 +19,43 @@ def stream_answer(
     *,
     show_reasoning: bool,
     emulated: bool = False,
+    notes: Terminal | None = None,
+    banner: str | None = None,
 ) -> AIMessageChunk | None:
     """Stream to the terminal (reasoning dimmed), then print the summary line.
 
     With `emulated=True` (an emulator answered) the summary says the timings are emulated
-    instead of printing loopback times that mean nothing about OpenRouter.
+    instead of printing loopback times that mean nothing about OpenRouter. The reasoning,
+    the summary and `banner` go to `notes` (default: `term`); the banner is printed when
+    the first chunk arrives, so a request that fails never printed it.
     """
+    notes = notes or term
+    separate = notes is not term
     started = time.perf_counter()
     first_token: float | None = None
     message: AIMessageChunk | None = None
     in_reasoning = False
     for chunk in model.stream(messages):
+        if message is None and banner:
+            notes.line(banner, "bold")
         message = chunk if message is None else message + chunk
         reasoning = chunk.additional_kwargs.get("reasoning_content")
         if reasoning and show_reasoning:
             first_token = first_token or time.perf_counter() - started
             in_reasoning = True
-            term.write(reasoning, "dim")
+            notes.write(reasoning, "dim")
         if chunk.text:
             first_token = first_token or time.perf_counter() - started
             if in_reasoning:
-                term.write("\n\n")
+                notes.write("\n" if separate else "\n\n")
                 in_reasoning = False
             term.write(chunk.text)
+    if in_reasoning and separate:
+        notes.line()
     term.line()
     if message is not None:
         total = time.perf_counter() - started
-        term.line(summary(message, first_token, total, emulated=emulated), "dim")
+        notes.line(summary(message, first_token, total, emulated=emulated), "dim")
     return message
 
 

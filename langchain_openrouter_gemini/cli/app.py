@@ -17,7 +17,8 @@ from collections.abc import Sequence
 
 from langchain_openrouter_gemini._version import __version__
 from langchain_openrouter_gemini.cli import chat, credits, demo, embed, models
-from langchain_openrouter_gemini.cli.command import Command, UsageError
+from langchain_openrouter_gemini.cli.command import ENVIRONMENT, Command, UsageError
+from langchain_openrouter_gemini.cli.parsing import Parser, parse
 from langchain_openrouter_gemini.cli.terminal import Terminal
 
 __all__ = ["COMMANDS", "build_parser", "main"]
@@ -43,36 +44,35 @@ examples:
   openrouter-gemini models                     # the catalogue: context, prices, reasoning rules
   openrouter-gemini credits                    # your key's spending limit, usage and what is left
   openrouter-gemini COMMAND --help             # each command's options and examples
-
-environment:
-  OPENROUTER_API_KEY   your key (sk-or-...); required for live calls
-  OPENROUTER_BASE_URL  another endpoint (a proxy, or an emulator you started)
-  NO_COLOR             set to turn colour off; colour is also off when output is not a terminal
-  COLUMNS              wrap output at this width (default: the terminal's; no wrapping when piped)
 """
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser() -> Parser:
     """The argument parser (exposed for the docs and tests)."""
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="openrouter-gemini",
         description="Gemini through OpenRouter, from the shell, with LangChain underneath.",
-        epilog=EPILOG,
+        epilog=EPILOG + ENVIRONMENT,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", parser_class=Parser
+    )
     for command in COMMANDS:
         before = set(commands.choices)
         command.add_parser(commands)
         for name in set(commands.choices) - before:
             commands.choices[name].set_defaults(run=command.run)
+    parser.commands = {
+        name: sub for name, sub in commands.choices.items() if isinstance(sub, Parser)
+    }
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code."""
-    args = build_parser().parse_args(argv)
+    args = parse(build_parser(), sys.argv[1:] if argv is None else argv)
     term = Terminal.detect()
     try:
         code: int = args.run(args, term)

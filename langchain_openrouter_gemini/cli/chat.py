@@ -7,8 +7,10 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from langchain_openrouter_gemini.cli.command import Subcommands, UsageError
-from langchain_openrouter_gemini.cli.endpoint import endpoint
+from langchain_openrouter_gemini.cli.building import build_model, check_model_kind
+from langchain_openrouter_gemini.cli.command import ENVIRONMENT, Subcommands, UsageError
+from langchain_openrouter_gemini.cli.endpoint import OFFLINE_BANNER, endpoint, offline_refusals
+from langchain_openrouter_gemini.cli.parsing import one_of
 from langchain_openrouter_gemini.wire.reasoning import EFFORTS
 
 if TYPE_CHECKING:
@@ -26,6 +28,7 @@ examples:
   openrouter-gemini chat "Extract the invoice" --pdf invoice.pdf --json-schema invoice.json
   openrouter-gemini chat "hi" --model "openrouter:gemini-2.5-pro?temperature=0"
   openrouter-gemini chat "hi" --offline        # against the bundled emulator, no key needed
+  openrouter-gemini chat "Name a moon." > answer.txt   # the answer alone; the rest on stderr
 """
 
 # Flag (also the content helper's name) -> (what it is, what the flag takes), in the order
@@ -48,7 +51,7 @@ def add_parser(commands: Subcommands) -> None:
             "Ask Gemini one question and stream the answer, then a summary line. Attached "
             "files are typed from their bytes (the extension is only a fallback)."
         ),
-        epilog=EXAMPLES,
+        epilog=EXAMPLES + ENVIRONMENT,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     chat.add_argument("prompt", help="the question")
@@ -68,7 +71,7 @@ def add_parser(commands: Subcommands) -> None:
     )
     chat.add_argument(
         "--reasoning",
-        choices=EFFORTS,
+        type=one_of(EFFORTS),
         metavar="EFFORT",
         help=f"reasoning effort: {', '.join(EFFORTS)} (none turns reasoning off)",
     )
@@ -88,40 +91,45 @@ def run(args: argparse.Namespace, term: Terminal) -> int:
 
     messages = _messages(args)
     schema = _load_schema(args.json_schema) if args.json_schema else None
-    with endpoint(args.offline) as settings:
-        if args.offline:
-            notice = "Offline: answered by the bundled OpenRouter emulator (echo mode), not Gemini."
-            # JSON goes to stdout alone, so it stays parseable; the notice moves to stderr.
-            if schema is None:
-                term.line(notice, "bold")
-            else:
-                term.err.write(notice + "\n")
-        if args.reasoning:
-            settings["reasoning"] = {"effort": args.reasoning}
-        model = _model(ChatOpenRouterGemini, args.model, settings)
+    _refuse_key_in(args.model)
+    check_model_kind("chat", args.model)
+    with endpoint(args.offline) as settings, offline_refusals(args.offline, args.model):
+        effort = args.reasoning
+        flags = [(f"--reasoning {effort}", {"reasoning": {"effort": effort}})] if effort else []
+        model = build_model(
+            lambda **kw: ChatOpenRouterGemini.from_model_string(args.model, **kw),
+            settings,
+            flags,
+            model_flag="--model",
+        )
+        banner = OFFLINE_BANNER if args.offline else None
         if schema is not None:
             parsed = model.with_structured_output(schema).invoke(messages)
+            if banner:
+                # JSON goes to stdout alone, so it stays parseable; the banner to stderr.
+                term.err.write(banner + "\n")
             term.verbatim(json.dumps(parsed, indent=2, ensure_ascii=False))
             return 0
         from langchain_openrouter_gemini.cli.answer import stream_answer
 
         stream_answer(
-            model, messages, term, show_reasoning=not args.no_reasoning, emulated=args.offline
+            model,
+            messages,
+            term,
+            show_reasoning=not args.no_reasoning,
+            emulated=args.offline,
+            notes=term.notes,
+            banner=banner,
         )
     return 0
 
 
-def _model(cls: Any, spec: str, settings: dict[str, Any]) -> Any:
+def _refuse_key_in(spec: str) -> None:
     query = spec.partition("?")[2]
     if any(part.partition("=")[0].strip() == "api_key" for part in query.split("&")):
         # Never echoed: the message must not repeat the key to the terminal or a log.
         msg = "--model carries an API key; keys do not belong on a command line. Export it: "
         raise UsageError(msg + "export OPENROUTER_API_KEY=sk-or-...")
-    try:
-        return cls.from_model_string(spec, **settings)
-    except ValueError as exc:
-        # The model-string error quotes the string and says what to change.
-        raise UsageError(f"--model: {exc}") from None
 
 
 def _attachments(args: argparse.Namespace) -> list[dict[str, Any]]:

@@ -17,12 +17,23 @@ import argparse
 from typing import TYPE_CHECKING, Protocol, TypeAlias
 
 if TYPE_CHECKING:
+    from langchain_openrouter_gemini.cli.parsing import Parser
     from langchain_openrouter_gemini.cli.terminal import Terminal
 
-__all__ = ["Command", "Subcommands", "UsageError"]
+__all__ = ["ENVIRONMENT", "Command", "Subcommands", "UsageError"]
 
 # What `add_parser` receives: the object `ArgumentParser.add_subparsers()` returns.
-Subcommands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+Subcommands: TypeAlias = "argparse._SubParsersAction[Parser]"
+
+
+# The end of every `--help`: the variables the commands read (docs/environment.md has all).
+ENVIRONMENT = """
+environment:
+  OPENROUTER_API_KEY   your key (sk-or-...); required for live calls
+  OPENROUTER_BASE_URL  another endpoint, ending in /api/v1 (a proxy, or an emulator you started)
+  NO_COLOR             set to turn colour off; colour is also off when output is not a terminal
+  COLUMNS              wrap output at this width (default: the terminal's; no wrapping when piped)
+"""
 
 
 class UsageError(Exception):

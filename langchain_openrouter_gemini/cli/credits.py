@@ -6,11 +6,18 @@ import argparse
 import json
 from typing import Any
 
-from langchain_openrouter_gemini.cli.command import Subcommands
+from langchain_openrouter_gemini.cli.command import ENVIRONMENT, Subcommands
 from langchain_openrouter_gemini.cli.endpoint import endpoint
 from langchain_openrouter_gemini.cli.terminal import Terminal, format_cost
 
 __all__ = ["add_parser", "run"]
+
+_EXAMPLES = """\
+examples:
+  openrouter-gemini credits            # limit, used (today, this week), remaining
+  openrouter-gemini credits --json     # OpenRouter's fields as they came
+  openrouter-gemini credits --offline  # the bundled emulator's key, no key needed
+"""
 
 
 def add_parser(commands: Subcommands) -> None:
@@ -22,6 +29,8 @@ def add_parser(commands: Subcommands) -> None:
             "Read OpenRouter's GET /key for OPENROUTER_API_KEY: the key's spending limit, "
             "what is left of it, and its usage (all in USD)."
         ),
+        epilog=_EXAMPLES + ENVIRONMENT,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--json", action="store_true", help="print OpenRouter's fields as JSON")
     parser.add_argument(
@@ -36,10 +45,11 @@ def run(args: argparse.Namespace, term: Terminal) -> int:
     with endpoint(args.offline) as settings:
         info = ChatOpenRouterGemini(**settings).get_key_info().model_dump()
     if args.json:
-        term.line(json.dumps(info, indent=2, ensure_ascii=False))
+        term.verbatim(json.dumps(info, indent=2, ensure_ascii=False))
         return 0
-    for line in describe(info):
-        term.line(line)
+    with term.batch():
+        for line in describe(info):
+            term.line(line)
     return 0
 
 

@@ -5,12 +5,19 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from langchain_openrouter_gemini.cli.command import Subcommands
+from langchain_openrouter_gemini.cli.command import ENVIRONMENT, Subcommands
 
 if TYPE_CHECKING:
     from langchain_openrouter_gemini.cli.terminal import Terminal
 
 __all__ = ["add_parser", "run"]
+
+_EXAMPLES = """\
+examples:
+  openrouter-gemini demo             # live if OPENROUTER_API_KEY is set, else offline
+  openrouter-gemini demo --offline   # the bundled emulator, scripted answers, even with a key
+  openrouter-gemini demo | head -1   # what it talks to
+"""
 
 
 def add_parser(commands: Subcommands) -> None:
@@ -21,8 +28,11 @@ def add_parser(commands: Subcommands) -> None:
         description=(
             "A tour: a question about an image, streamed reasoning, a two-tool agent loop "
             "with thought signatures, structured output, retrieval with embeddings and a cost "
-            "table. Live when OPENROUTER_API_KEY is set, otherwise against the bundled emulator."
+            "table. Live when OPENROUTER_API_KEY is set, otherwise against the bundled emulator. "
+            "Its first line says what it talks to: OpenRouter, an emulator, or another URL."
         ),
+        epilog=_EXAMPLES + ENVIRONMENT,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     demo.add_argument(
         "--offline", action="store_true", help="use the bundled emulator even when a key is set"

@@ -5,13 +5,21 @@ from __future__ import annotations
 import argparse
 import json
 
-from langchain_openrouter_gemini.cli.command import Subcommands, UsageError
-from langchain_openrouter_gemini.cli.endpoint import endpoint
+from langchain_openrouter_gemini.cli.building import build_model, check_model_kind, plain_message
+from langchain_openrouter_gemini.cli.command import ENVIRONMENT, Subcommands, UsageError
+from langchain_openrouter_gemini.cli.endpoint import OFFLINE_BANNER, endpoint, offline_refusals
 from langchain_openrouter_gemini.cli.terminal import Terminal, format_cost
 
 __all__ = ["add_parser", "run"]
 
 DEFAULT_MODEL = "google/gemini-embedding-001"
+_EXAMPLES = """\
+examples:
+  openrouter-gemini embed "Oslo is the capital of Norway." "Lima is in Peru."
+  openrouter-gemini embed "fjords" --dimensions 768 --json > vectors.json
+  openrouter-gemini embed "capital of Norway" --query
+  openrouter-gemini embed "hi" --offline       # against the bundled emulator, no key needed
+"""
 _PREVIEW = 48
 
 
@@ -20,7 +28,12 @@ def add_parser(commands: Subcommands) -> None:
     parser: argparse.ArgumentParser = commands.add_parser(
         "embed",
         help="embed texts; print dimensions and cost (--json for the vectors)",
-        description="Embed each TEXT with a Gemini embedding model through OpenRouter.",
+        description=(
+            "Embed each TEXT with a Gemini embedding model through OpenRouter; print each "
+            "vector's length and first values, then a summary line (model, tokens, cost)."
+        ),
+        epilog=_EXAMPLES + ENVIRONMENT,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("texts", nargs="+", metavar="TEXT", help="a text to embed")
     parser.add_argument(
@@ -48,20 +61,27 @@ def _preview(text: str) -> str:
 
 def run(args: argparse.Namespace, term: Terminal) -> int:
     """Run `embed`; returns the exit code (OpenRouter errors propagate to the CLI)."""
-    from pydantic import ValidationError
-
     from langchain_openrouter_gemini.embeddings import OpenRouterGeminiEmbeddings
 
-    with endpoint(args.offline) as settings:
-        if args.dimensions is not None:
-            settings["dimensions"] = args.dimensions
+    flags = []
+    if args.dimensions is not None:
+        flags.append((f"--dimensions {args.dimensions}", {"dimensions": args.dimensions}))
+    check_model_kind("embed", args.model)
+    with endpoint(args.offline) as settings, offline_refusals(args.offline, args.model):
+        model = build_model(
+            lambda **kw: OpenRouterGeminiEmbeddings.from_model_string(args.model, **kw),
+            settings,
+            flags,
+            model_flag="--model",
+        )
         try:
-            model = OpenRouterGeminiEmbeddings.from_model_string(args.model, **settings)
             result = model.embed_with_usage(args.texts, as_query=args.query)
-        except ValidationError as exc:
-            raise UsageError("; ".join(str(error["msg"]) for error in exc.errors())) from None
         except (TypeError, ValueError) as exc:
-            raise UsageError(str(exc)) from None
+            raise UsageError(plain_message(exc)) from None
+    if args.offline:
+        # After the request: a failed one never claimed an answer. Off a terminal it goes
+        # to stderr, so `--json` stays parseable.
+        term.notes.line(OFFLINE_BANNER, "bold")
     usage = result.usage
     dimensions = len(result.vectors[0])
     if args.json:
@@ -72,14 +92,15 @@ def run(args: argparse.Namespace, term: Terminal) -> int:
             "cost": usage.cost,
             "vectors": result.vectors,
         }
-        term.line(json.dumps(payload))
+        term.verbatim(json.dumps(payload))
         return 0
-    for text, vector in zip(args.texts, result.vectors, strict=True):
-        head = ", ".join(f"{value:+.4f}" for value in vector[:3])
-        term.line(f"{len(vector)} dimensions  [{head}, …]  {_preview(text)}")
+    with term.batch():
+        for text, vector in zip(args.texts, result.vectors, strict=True):
+            head = ", ".join(f"{value:+.4f}" for value in vector[:3])
+            term.line(f"{len(vector)} dimensions  [{head}, …]  {_preview(text)}")
     summary = (
         f"{len(result.vectors)} text(s) · {usage.model or model.model} · {dimensions} dimensions"
         f" · {usage.prompt_tokens} tokens · {format_cost(usage.cost)}"
     )
-    term.line(summary, "dim")
+    term.notes.line(summary, "dim")
     return 0

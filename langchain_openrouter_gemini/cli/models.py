@@ -18,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from langchain_openrouter_gemini.cli.command import Subcommands
+from langchain_openrouter_gemini.cli.command import ENVIRONMENT, Subcommands
 from langchain_openrouter_gemini.cli.terminal import Terminal
 
 __all__ = ["add_parser", "run"]
@@ -37,7 +37,12 @@ def add_parser(commands: Subcommands) -> None:
     models = commands.add_parser(
         "models",
         help="list the Gemini catalogue; --live compares it with OpenRouter's /models",
-        epilog=_EXAMPLES,
+        description=(
+            "List the bundled catalogue of Gemini chat and embedding models: context window, "
+            "output limit, prices per million tokens and reasoning rules (no network). "
+            "--live compares it with OpenRouter's GET /models; --live --write refreshes it."
+        ),
+        epilog=_EXAMPLES + ENVIRONMENT,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     models.add_argument(
@@ -62,6 +67,11 @@ def add_parser(commands: Subcommands) -> None:
 
 def run(args: argparse.Namespace, term: Terminal) -> int:
     """Run `models`; returns the exit code (2 for bad usage)."""
+    with term.batch():
+        return _run(args, term)
+
+
+def _run(args: argparse.Namespace, term: Terminal) -> int:
     from langchain_openrouter_gemini import catalogue
 
     if args.write is not None and not args.live:

@@ -2,6 +2,10 @@
 
 Colour only on a terminal, and never when `NO_COLOR` is set. Prose wraps at the terminal's
 width (or `COLUMNS`, when set); piped output is not wrapped unless `COLUMNS` asks for it.
+
+What is not the answer (banners, reasoning, the summary line) goes to `Terminal.notes`: the
+same terminal when stdout is one, stderr when stdout is a file or a pipe, so
+`chat ... > answer.txt` holds the answer alone.
 """
 
 from __future__ import annotations
@@ -9,6 +13,8 @@ from __future__ import annotations
 import os
 import sys
 import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TextIO
 
@@ -28,8 +34,11 @@ class Terminal:
     color: bool
     width: int | None = None
     """Wrap prose at this many columns; `None` leaves lines as they are."""
+    side: Terminal | None = None
+    """Where notes go when they do not go here (stderr, when stdout is not a terminal)."""
     _wrapper: StreamWrapper | None = field(default=None, init=False, repr=False)
     _held_styles: tuple[str, ...] = field(default=(), init=False, repr=False)
+    _batch: list[str] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.width is not None:
@@ -41,7 +50,36 @@ class Terminal:
         out = out or sys.stdout
         err = err or sys.stderr
         wants_color = not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
-        return cls(out=out, err=err, color=wants_color and out.isatty(), width=_width(out))
+        side = None
+        if not out.isatty():
+            side = cls(out=err, err=err, color=wants_color and err.isatty(), width=_width(err))
+        return cls(
+            out=out, err=err, color=wants_color and out.isatty(), width=_width(out), side=side
+        )
+
+    @property
+    def notes(self) -> Terminal:
+        """Where banners, reasoning and summaries go: here on a terminal, else stderr."""
+        return self.side or self
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Hold everything written inside the block, then write it at once.
+
+        A table piped to `head -2` then either fits the pipe in one write (exit 0) or does
+        not; written line by line, whether `head` had closed the pipe before the last line
+        (exit 141) would be a race.
+        """
+        self._batch = []
+        try:
+            yield
+            self.flush()
+        finally:
+            # Written on failure too: what was printed before an error is still shown.
+            held, self._batch = self._batch, None
+            if held:
+                self.out.write("".join(held))
+                self.out.flush()
 
     def style(self, text: str, *names: str) -> str:
         """`text` wrapped in ANSI styles when colour is on, unchanged otherwise."""
@@ -68,6 +106,8 @@ class Terminal:
         """Write the word the wrapper is holding back (call when the output is complete)."""
         if self._wrapper is not None:
             self._emit(self._wrapper.flush(), self._held_styles)
+        if self.side is not None:
+            self.side.flush()
 
     def verbatim(self, text: str) -> None:
         """Write text that must not be wrapped or styled (JSON, for example), then a newline."""
@@ -90,9 +130,13 @@ class Terminal:
         self.err.flush()
 
     def _emit(self, text: str, styles: tuple[str, ...]) -> None:
-        if text:
-            self.out.write(self.style(text, *styles))
-            self.out.flush()
+        if not text:
+            return
+        if self._batch is not None:
+            self._batch.append(self.style(text, *styles))
+            return
+        self.out.write(self.style(text, *styles))
+        self.out.flush()
 
 
 def _width(out: TextIO) -> int | None:

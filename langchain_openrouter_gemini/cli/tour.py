@@ -217,8 +217,11 @@ def _cosine(a: list[float], b: list[float]) -> float:
 
 @contextmanager
 def _endpoint(term: Terminal, offline: bool) -> Iterator[tuple[dict[str, Any], Any]]:
-    if not offline and os.environ.get("OPENROUTER_API_KEY", "").strip():
-        term.line("Running live against OpenRouter (OPENROUTER_API_KEY is set).", "bold")
+    key = os.environ.get("OPENROUTER_API_KEY", "").strip()
+    if not offline and key:
+        from langchain_openrouter_gemini.cli.endpoint import live_target
+
+        term.line(live_target(key), "bold")
         yield {}, None
         return
     from langchain_openrouter_gemini.testing import OpenRouterEmulator

@@ -13,7 +13,13 @@ from dataclasses import dataclass
 from langchain_openrouter_gemini.errors.parsing import ErrorDetails, one_line, redact
 from langchain_openrouter_gemini.errors.retryable import MAX_SERVER_DELAY
 
-__all__ = ["MessageContext", "describe", "stalled_stream_message"]
+__all__ = [
+    "MessageContext",
+    "describe",
+    "invalid_model_advice",
+    "stalled_stream_message",
+    "wrong_endpoint_message",
+]
 
 RAW_LIMIT = 500
 MODELS_PAGE = "https://openrouter.ai/models"
@@ -44,7 +50,8 @@ def _retried(ctx: MessageContext) -> str:
     return _STORIES.get(ctx.retried or "", _RETRIED)
 
 
-_MODEL_IN_MESSAGE = re.compile(r"(?:found for|model|for model)\s+'?([\w.\-]+/[\w.:\-]+?)'?[.\s,]")
+# Greedy, then the sentence's own full stop is dropped: ids have dots (`gemini-2.5-flash`).
+_MODEL_IN_MESSAGE = re.compile(r"(?:found for|model|for model)\s+'?([\w.\-]+/[\w.:\-]+)")
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,10 @@ class MessageContext:
     """Why a retry loop gave up on this reply, when known: `"off"` (max_retries=0),
     `"exhausted"`, `"long_wait"` (Retry-After over the cap), `"declined"`
     (x-should-retry: false), `"permanent"` (not a transient status)."""
+    url: str | None = None
+    """The request's URL, when the error answered an HTTP request."""
+    emulator: bool = False
+    """Whether the bundled OpenRouter emulator answered (its `Server` header says so)."""
 
 
 def _said(ctx: MessageContext) -> str:
@@ -89,10 +100,88 @@ def _bad_request(ctx: MessageContext) -> str:
             "whole tool loop (provider={'order': [...], 'allow_fallbacks': False})."
         )
     elif "not a valid model id" in lowered:
-        fix = f"Check the model id at {MODELS_PAGE}."
+        fix = invalid_model_advice(said, ctx)
     else:
         fix = "Check the request parameters; retrying it unchanged will fail the same way."
     return f"OpenRouter rejected the request{_status(ctx)}: {said}. {fix}"
+
+
+_INVALID_ID = re.compile(r"^(\S+) is not a valid model ID", re.IGNORECASE)
+_KIND_CLASS = {"chat": "ChatOpenRouterGemini", "embedding": "OpenRouterGeminiEmbeddings"}
+_KIND_EXAMPLE = {"chat": "google/gemini-2.5-flash", "embedding": "google/gemini-embedding-001"}
+
+
+def _endpoint_kind(url: str | None) -> str | None:
+    path = (url or "").split("?", 1)[0].rstrip("/")
+    if path.endswith("/embeddings"):
+        return "embedding"
+    return "chat" if path.endswith("/chat/completions") else None
+
+
+def invalid_model_advice(said: str, ctx: MessageContext) -> str:
+    """What to do about OpenRouter's "<id> is not a valid model ID" (the id is in `said`).
+
+    The catalogue knows the Gemini ids: an embedding id sent to chat (or the reverse) is
+    named as such, a near miss gets "did you mean", and the emulator, which serves only
+    the catalogue's ids, says how to serve another.
+    """
+    from langchain_openrouter_gemini.catalogue.lookup import closest_model_id, model_kind
+
+    match = _INVALID_ID.match(said)
+    model = match.group(1) if match else ctx.model
+    wanted = _endpoint_kind(ctx.url)
+    kind = model_kind(model) if model else None
+    if model and wanted and kind and kind != wanted:
+        return (
+            f"{model} is {'a chat' if kind == 'chat' else 'an embedding'} model, not "
+            f"{'a chat' if wanted == 'chat' else 'an embedding'} model: use it with "
+            f"{_KIND_CLASS[kind]}, or pick {'a chat' if wanted == 'chat' else 'an embedding'} "
+            f"model such as {_KIND_EXAMPLE[wanted]!r}."
+        )
+    close = closest_model_id(model, wanted) if model and wanted else None  # type: ignore[arg-type]
+    if close is None and model:
+        close = closest_model_id(model)
+    if close:
+        return f"Did you mean {close!r}? The catalogue's ids: `openrouter-gemini models`."
+    if ctx.emulator:
+        example = model or "openai/gpt-4o"
+        return (
+            "This is the offline OpenRouter emulator: it serves the catalogue's Gemini ids "
+            "(`openrouter-gemini models` lists them) and the ids it is started with: "
+            f"OpenRouterEmulator(models=[{example!r}]) or `python -m "
+            f"langchain_openrouter_gemini.testing --model {example}`."
+        )
+    return f"Check the model id at {MODELS_PAGE}."
+
+
+_API_PATH = re.compile(r"/(?:chat/completions|embeddings|models|key|generation)/?$")
+
+
+def wrong_endpoint_message(status: int | None, said: str, method: str, url: str | None) -> str:
+    """The message for a 404 no OpenRouter endpoint would send: the base URL is wrong.
+
+    Args:
+        status: The HTTP status.
+        said: What the server said (its error text, or a note that it sent an HTML page).
+        method: The request's method.
+        url: The URL that was requested.
+
+    Returns:
+        One paragraph naming the URL and the fix (a base URL ending in /api/v1).
+
+    """
+    path = (url or "").split("?", 1)[0]
+    base = _API_PATH.sub("", path) or "(unknown)"
+    if base.rstrip("/").endswith("/api/v1"):
+        why = f"{base} has no such endpoint, so it is probably not OpenRouter or its emulator."
+    else:
+        why = f"the base URL {base} does not end in /api/v1."
+    return (
+        f"Nothing answers {method} {url or '(unknown URL)'} the way OpenRouter does "
+        f"({status}: {one_line(said, 200)}): {why} The base URL should end in /api/v1: "
+        "https://openrouter.ai/api/v1, or the emulator's http://127.0.0.1:PORT/api/v1 as it "
+        "prints it. Fix base_url=... or OPENROUTER_BASE_URL."
+    )
 
 
 def _context(ctx: MessageContext) -> str:
@@ -150,7 +239,7 @@ def _not_found(ctx: MessageContext) -> str:
         )
     model = ctx.model
     if model is None and (match := _MODEL_IN_MESSAGE.search(said + " ")):
-        model = match.group(1)
+        model = match.group(1).rstrip(".:,")
     subject = f"model {model!r}" if model else "the requested model"
     return (
         f"OpenRouter could not find {subject}{_status(ctx)}: {said}. Check the id at "

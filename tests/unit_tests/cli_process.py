@@ -5,6 +5,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from langchain_openrouter_gemini.testing import OpenRouterEmulator
 
 COMMAND = [sys.executable, "-m", "langchain_openrouter_gemini"]
 
@@ -56,3 +60,16 @@ def run_on_terminal(
     code = process.wait(timeout=120)
     os.close(leader)
     return code, output
+
+
+@contextmanager
+def live_emulator() -> Iterator[tuple[OpenRouterEmulator, dict[str, str]]]:
+    """An emulator to run the command "live" against, and the environment that points there.
+
+    As the README's offline recipe does: `OPENROUTER_BASE_URL` at the emulator, any key.
+    """
+    with OpenRouterEmulator() as emulator:
+        yield (
+            emulator,
+            {"OPENROUTER_API_KEY": "sk-or-test", "OPENROUTER_BASE_URL": emulator.base_url},
+        )

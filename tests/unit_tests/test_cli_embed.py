@@ -13,10 +13,12 @@ def test_embed_prints_dimensions_and_cost_per_text() -> None:
     )
     assert result.returncode == 0, result.stderr
     lines = result.stdout.strip().splitlines()
-    assert len(lines) == 3
+    assert len(lines) == 2
     assert lines[0].startswith("768 dimensions") and lines[0].endswith("Oslo is in Norway.")
     assert lines[1].endswith("Lima is in Peru.")
-    summary = lines[2]
+    # Piped, the offline banner and the summary go to stderr.
+    banner, summary = result.stderr.strip().splitlines()
+    assert "emulator" in banner
     assert "2 text(s)" in summary and "google/gemini-embedding-001" in summary
     assert "768 dimensions" in summary and "tokens" in summary and "$0.0000" in summary
     assert ANSI not in result.stdout
@@ -56,10 +58,14 @@ def test_embed_bad_input_is_a_usage_error_before_any_request() -> None:
     assert "Traceback" not in empty.stderr + dims.stderr
 
 
-def test_embed_unknown_model_is_openrouters_error() -> None:
+def test_embed_unknown_model_is_openrouters_error_worded_for_offline() -> None:
     result = run("embed", "x", "--offline", "--model", "google/gemini-embedding-999")
-    assert result.returncode == 1
-    assert "google/gemini-embedding-999 is not a valid model ID" in result.stderr
+    assert result.returncode == 2
+    message = " ".join(result.stderr.split())
+    assert "google/gemini-embedding-999 is not a valid model ID" in message
+    assert message.startswith("error: --model google/gemini-embedding-999: ")
+    assert "--offline answers only for the catalogue's Gemini models" in message
+    assert "openrouter-gemini models" in message and "emulator" not in result.stdout
 
 
 def test_help_lists_embed() -> None:
