@@ -23,6 +23,7 @@ from typing import Any, NoReturn, cast
 import httpx2
 import openai
 
+from langchain_openrouter_gemini._async_http import aiohttp_errors, failure_behind, is_timeout
 from langchain_openrouter_gemini._drain import adrain, drain
 from langchain_openrouter_gemini._retry import Retries
 from langchain_openrouter_gemini._version import __version__
@@ -79,14 +80,17 @@ def _headers(client: openai.OpenAI | openai.AsyncOpenAI) -> dict[str, str]:
     return headers
 
 
-def _library_errors(http: Any) -> tuple[type[Exception], type[Exception]]:
+def _library_errors(http: Any) -> tuple[tuple[type[Exception], ...], type[Exception]]:
     """The (transport, timeout) exception classes of the HTTP library behind `http`."""
-    if isinstance(http, (httpx2.Client, httpx2.AsyncClient)):
-        return httpx2.TransportError, httpx2.TimeoutException
+    if isinstance(http, httpx2.AsyncClient):
+        # Over aiohttp (`_async_http`), a malformed reply head raises aiohttp's own error.
+        return (httpx2.TransportError, *aiohttp_errors()), httpx2.TimeoutException
+    if isinstance(http, httpx2.Client):
+        return (httpx2.TransportError,), httpx2.TimeoutException
     # The SDK also accepts a legacy `httpx` client, which raises its own exceptions.
     import httpx
 
-    return httpx.TransportError, httpx.TimeoutException
+    return (httpx.TransportError,), httpx.TimeoutException
 
 
 def _url(client: openai.OpenAI | openai.AsyncOpenAI, path: str) -> str:
@@ -159,14 +163,16 @@ class _Exchange:
         the stream stalled (no bytes for the read timeout), not a slow first answer.
         """
         _redact_chain(exc)
-        if streaming and isinstance(exc, self._timeout_error):
+        failure = failure_behind(exc)
+        timed_out = is_timeout(failure, self._timeout_error)
+        if streaming and timed_out:
             read = self.request.extensions.get("timeout", {}).get("read")
             raise stalled_stream(read, request=self.request) from exc
-        if isinstance(exc, self._timeout_error):
+        if timed_out:
             sdk_error: openai.APIError = openai.APITimeoutError(request=self.request)
         else:
             sdk_error = openai.APIConnectionError(request=self.request)
-            sdk_error.__cause__ = exc  # quoted in the message ("peer closed connection")
+            sdk_error.__cause__ = failure  # quoted in the message ("peer closed connection")
         raise error_from_openai(sdk_error) from exc
 
     @contextmanager
