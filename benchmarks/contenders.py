@@ -1,10 +1,15 @@
-"""The five ways to call the emulator that every row compares.
+"""The ways to call the emulator that the rows compare.
 
 `floor` is a bare httpx2 client doing the POST and the JSON / SSE parse by hand: no
 LangChain, no retries, no typed errors. `langchain floor` is the same work inside the
 thinnest possible LangChain chat model (`benchmarks.langchain_floor`): the limit for any
 LangChain chat model. The three real chat models are used as their docs show, each doing
 the same job the way a user of that class would.
+
+Two more floors run the async rows only (`async_only`): `floor (aiohttp)`, a bare aiohttp
+session doing the same POST, and `langchain floor (aiohttp)`, the thinnest LangChain chat
+model over it. Ours sends its async calls over aiohttp too, so these are its real limits
+there; httpx2's pool, which the other floors use, is slower under concurrency.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from langchain_core.messages import AIMessageChunk, BaseMessage, HumanMessage, T
 __all__ = [
     "API_KEY",
     "MODEL",
+    "AiohttpFloor",
     "Contender",
     "LangChainContender",
     "RawFloor",
@@ -41,6 +47,10 @@ class Contender(ABC):
     """One client under test; `build()` makes its client or model (timed by row 6)."""
 
     name: str
+    async_only = False  # runs `ainvoke` only, so only the async rows
+
+    async def aclose(self) -> None:  # noqa: B027 - a hook: most contenders hold nothing
+        """Close what `ainvoke` opened on the bench's event loop (before the loop closes)."""
 
     def __init__(self, base_url: str) -> None:
         self.base_url = base_url
@@ -176,13 +186,63 @@ class RawFloor(Contender):
         return str(data["choices"][0]["message"]["content"])
 
 
+class AiohttpFloor(Contender):
+    """The floor over aiohttp: one session, POST, `json.loads`; async calls only."""
+
+    name = "floor (aiohttp)"
+    async_only = True
+
+    def build(self) -> None:
+        self.url = self.base_url + "/chat/completions"
+        self.headers = {"Authorization": f"Bearer {API_KEY}", "Content-Type": "application/json"}
+        self.session: Any = None  # made on the loop that runs it
+
+    async def ainvoke(self, prompt: str) -> str:
+        import aiohttp
+
+        if self.session is None:
+            # As many connections as the httpx2 floor's pool allows.
+            self.session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=1000))
+        body = {"model": MODEL, "messages": [{"role": "user", "content": prompt}]}
+        async with self.session.post(
+            self.url, data=json.dumps(body).encode(), headers=self.headers
+        ) as response:
+            response.raise_for_status()
+            data = json.loads(await response.read())
+        return str(data["choices"][0]["message"]["content"])
+
+    async def aclose(self) -> None:
+        if self.session is not None:
+            await self.session.close()
+
+    def invoke(self, prompt: str) -> str:
+        raise NotImplementedError(self.name + " runs the async rows only")
+
+    def stream(self, prompt: str) -> tuple[float, int]:
+        raise NotImplementedError(self.name + " runs the async rows only")
+
+    def tool_loop(self, question: str, tools: list[dict[str, Any]], run: ToolExecutor) -> str:
+        raise NotImplementedError(self.name + " runs the async rows only")
+
+    def invoke_media(self, text: str, image_b64: str, pdf_b64: str) -> str:
+        raise NotImplementedError(self.name + " runs the async rows only")
+
+
 class LangChainContender(Contender):
     """A LangChain chat model, used through the public Runnable API only."""
 
-    def __init__(self, name: str, base_url: str, factory: Callable[[str], BaseChatModel]) -> None:
+    def __init__(
+        self,
+        name: str,
+        base_url: str,
+        factory: Callable[[str], BaseChatModel],
+        *,
+        async_only: bool = False,
+    ) -> None:
         super().__init__(base_url)
         self.name = name
         self._factory = factory
+        self.async_only = async_only
 
     def build(self) -> None:
         self.model = self._factory(self.base_url)
@@ -202,6 +262,11 @@ class LangChainContender(Contender):
 
     async def ainvoke(self, prompt: str) -> str:
         return (await self.model.ainvoke(prompt)).text
+
+    async def aclose(self) -> None:
+        close = getattr(self.model, "aclose", None)
+        if close is not None:
+            await close()
 
     def tool_loop(self, question: str, tools: list[dict[str, Any]], run: ToolExecutor) -> str:
         bound = self.model.bind_tools([{"type": "function", "function": t} for t in tools])
@@ -259,11 +324,21 @@ def _langchain_floor(base_url: str) -> BaseChatModel:
     return LangChainFloor(base_url=base_url, api_key=API_KEY, model=MODEL)
 
 
+def _langchain_aiohttp_floor(base_url: str) -> BaseChatModel:
+    from benchmarks.langchain_floor import LangChainAiohttpFloor
+
+    return LangChainAiohttpFloor(base_url=base_url, api_key=API_KEY, model=MODEL)
+
+
 def all_contenders(base_url: str) -> list[Contender]:
-    """Both floors, ChatOpenAI, the official ChatOpenRouter and ours, built and ready."""
+    """The floors, ChatOpenAI, the official ChatOpenRouter and ours, built and ready."""
     contenders: list[Contender] = [
         RawFloor(base_url),
         LangChainContender("langchain floor", base_url, _langchain_floor),
+        AiohttpFloor(base_url),
+        LangChainContender(
+            "langchain floor (aiohttp)", base_url, _langchain_aiohttp_floor, async_only=True
+        ),
         LangChainContender("ChatOpenAI", base_url, _chat_openai),
         LangChainContender("ChatOpenRouter", base_url, _chat_openrouter),
         LangChainContender("ours", base_url, build_ours),

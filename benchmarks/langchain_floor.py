@@ -30,7 +30,7 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 from langchain_core.runnables import Runnable
 from pydantic import PrivateAttr
 
-__all__ = ["LangChainFloor"]
+__all__ = ["LangChainAiohttpFloor", "LangChainFloor"]
 
 
 def _content(content: str | list[str | dict[str, Any]]) -> Any:
@@ -211,3 +211,37 @@ class LangChainFloor(BaseChatModel):
                     if run_manager:
                         await run_manager.on_llm_new_token(chunk.text, chunk=chunk)
                     yield chunk
+
+
+class LangChainAiohttpFloor(LangChainFloor):
+    """`LangChainFloor` whose async calls go over one aiohttp session (async rows only)."""
+
+    _session: Any = PrivateAttr(default=None)
+
+    def _aiohttp(self) -> Any:
+        import aiohttp
+
+        if self._session is None:  # made on the loop that runs it, as many connections as above
+            headers = {"Authorization": f"Bearer {self.api_key}"}
+            connector = aiohttp.TCPConnector(limit=1000)
+            self._session = aiohttp.ClientSession(headers=headers, connector=connector)
+        return self._session
+
+    async def _agenerate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: AsyncCallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        body = json.dumps(self._body(messages, kwargs)).encode()
+        headers = {"Content-Type": "application/json"}
+        url = self.base_url + "/chat/completions"
+        async with self._aiohttp().post(url, data=body, headers=headers) as response:
+            response.raise_for_status()
+            return _reply(json.loads(await response.read()))
+
+    async def aclose(self) -> None:
+        """Close the session (on the loop it was made on)."""
+        if self._session is not None:
+            await self._session.close()

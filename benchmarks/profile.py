@@ -1,6 +1,6 @@
 """`python -m benchmarks.profile [--workload stream|invoke|ainvoke]`: where the time goes.
 
-Runs one workload under cProfile for the floor, ChatOpenAI and ours, and prints Markdown:
+Runs one workload under cProfile for the floors, ChatOpenAI and ours, and prints Markdown:
 time per top-level package (own time of its functions) and the top functions by own time.
 """
 
@@ -19,7 +19,7 @@ from benchmarks.emulator import EmulatorProcess
 from benchmarks.workloads import filler_text
 from langchain_openrouter_gemini.testing import Reply
 
-PROFILED = ("floor", "langchain floor", "ChatOpenAI", "ours")
+PROFILED = ("floor", "langchain floor", "langchain floor (aiohttp)", "ChatOpenAI", "ours")
 TOP = 15
 
 

@@ -16,16 +16,26 @@ from benchmarks.measure import Line
 
 __all__ = ["CONTENDERS", "machine_info", "ratios", "table", "write_results"]
 
-CONTENDERS = ("floor", "langchain floor", "ChatOpenAI", "ChatOpenRouter", "ours")
+CONTENDERS = (
+    "floor",
+    "langchain floor",
+    "floor (aiohttp)",
+    "langchain floor (aiohttp)",
+    "ChatOpenAI",
+    "ChatOpenRouter",
+    "ours",
+)
 # (numerator, reference): the cost of one relative to the other; < 1 means the first wins.
 RATIOS = (
     ("ours", "ChatOpenAI"),
     ("ours", "floor"),
     ("ours", "langchain floor"),
     ("ours", "ChatOpenRouter"),
+    ("ours", "floor (aiohttp)"),
+    ("ours", "langchain floor (aiohttp)"),
     ("ChatOpenRouter", "ChatOpenAI"),
 )
-TABLE_RATIOS = RATIOS[:4]
+TABLE_RATIOS = RATIOS[:6]
 PACKAGES = (
     "langchain-openrouter-gemini",
     "langchain-core",
@@ -35,6 +45,7 @@ PACKAGES = (
     "openrouter",
     "httpx",
     "httpx2",
+    "aiohttp",
     "pydantic",
 )
 

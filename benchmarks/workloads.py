@@ -86,6 +86,11 @@ class Bench:
     def names(self) -> list[str]:
         return [contender.name for contender in self.contenders]
 
+    def sync_rows(self) -> Bench:
+        """This bench without the async-only contenders (for every row but row 3)."""
+        kept = [contender for contender in self.contenders if not contender.async_only]
+        return Bench(self.emulator, kept, self.loop, self.sizes)
+
     def script_each(self, replies: Callable[[], list[Reply]]) -> Callable[[int], None]:
         """A `prepare` hook that scripts fresh replies before every op."""
         return lambda _index: self.emulator.script(replies())

@@ -8,8 +8,10 @@ once. Requests themselves go through `_transport` (one retry policy, one error m
 
 from __future__ import annotations
 
+import asyncio
 import os
 import threading
+import weakref
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -17,6 +19,12 @@ import httpx2
 import openai
 from langchain_core.utils import from_env, secret_from_env
 from pydantic import Field, SecretStr
+
+from langchain_openrouter_gemini._async_http import (
+    AsyncTransport,
+    build_async_http_client,
+    close_with_loop,
+)
 
 __all__ = [
     "API_KEY_ENV",
@@ -207,6 +215,20 @@ def client_options(
 # --- Lazily built SDK clients --------------------------------------------------------------
 
 
+def _forgetter(
+    per_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Any],
+    loop: asyncio.AbstractEventLoop,
+) -> Callable[[], None]:
+    # Weak on the cache's dict, so the closer does not keep the cache (the model) alive.
+    cache = weakref.ref(per_loop)
+
+    def forget() -> None:
+        if (alive := cache()) is not None:
+            alive.pop(loop, None)
+
+    return forget
+
+
 class ClientCache:
     """The model's SDK clients (whose HTTP pool `_transport` sends through), built on first use.
 
@@ -219,11 +241,15 @@ class ClientCache:
         """Start empty."""
         self._lock = threading.Lock()
         self._built: dict[str, Any] = {}
+        # Our own async clients, one per event loop: an aiohttp session is bound to its loop.
+        self._per_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, openai.AsyncOpenAI] = (
+            weakref.WeakKeyDictionary()
+        )
 
     @property
     def empty(self) -> bool:
         """Whether no client has been built yet."""
-        return not self._built
+        return not self._built and not self._per_loop
 
     def _get(self, kind: str, build: Callable[[], Any]) -> Any:
         client = self._built.get(kind)
@@ -241,12 +267,34 @@ class ClientCache:
         )
         return client
 
-    def async_(self, options: Callable[[], dict[str, Any]], http_client: Any) -> openai.AsyncOpenAI:
-        """The async client, built from `options()` and `http_client` the first time."""
-        client: openai.AsyncOpenAI = self._get(
-            "async", lambda: openai.AsyncOpenAI(**options(), http_client=http_client)
-        )
-        return client
+    def async_(
+        self,
+        options: Callable[[], dict[str, Any]],
+        http_client: Any,
+        transport: AsyncTransport = "aiohttp",
+    ) -> openai.AsyncOpenAI:
+        """The async client: over the user's `http_client`, else one per running event loop.
+
+        A user's client serves every loop (its loop binding is theirs to manage). Ours is
+        built over `transport` on the loop that first needs it and closed when that loop
+        shuts down.
+        """
+        if http_client is not None:
+            client: openai.AsyncOpenAI = self._get(
+                "async", lambda: openai.AsyncOpenAI(**options(), http_client=http_client)
+            )
+            return client
+        loop = asyncio.get_running_loop()
+        ours = self._per_loop.get(loop)
+        if ours is None:
+            with self._lock:
+                ours = self._per_loop.get(loop)
+                if ours is None:
+                    ours = self._per_loop[loop] = openai.AsyncOpenAI(
+                        **options(), http_client=build_async_http_client(transport)
+                    )
+                    close_with_loop(ours, owner=self, forget=_forgetter(self._per_loop, loop))
+        return ours
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickle as an empty cache: locks and live connections do not travel."""
@@ -261,4 +309,5 @@ class ClientCache:
         return ClientCache()
 
     def __repr__(self) -> str:
-        return f"ClientCache(built={sorted(self._built)})"
+        built = sorted(self._built) + (["async per loop"] if self._per_loop else [])
+        return f"ClientCache(built={built})"

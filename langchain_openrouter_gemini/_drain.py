@@ -5,7 +5,7 @@ received or a moment away. Reading it hands the connection back to the pool, so 
 request skips a new TCP and TLS handshake. But a server or proxy that keeps the body open
 after `[DONE]` must not hold a complete answer back: the rest gets `GRACE` seconds, then
 the socket is shut down (the blocked read returns at once) and the connection is dropped.
-HTTP/2 streams and in-memory transports have nothing to drain and are simply closed.
+HTTP/2 streams have nothing to drain and are simply closed, as are sync in-memory transports.
 """
 
 from __future__ import annotations
@@ -102,9 +102,13 @@ def drain(response: Any, rest: Iterator[Any]) -> None:
 
 
 async def adrain(response: Any, rest: AsyncIterator[Any]) -> None:
-    """Async twin of `drain`: the read is cancelled after `GRACE` seconds."""
-    if _network_stream(response) is None:
-        return
+    """Async twin of `drain`: the read is cancelled after `GRACE` seconds.
+
+    Over aiohttp (`_async_http`) the response names no network stream, but its connection
+    goes back to the pool only once the body has ended, so it is drained too.
+    """
+    if getattr(response, "http_version", "") == "HTTP/2":
+        return  # closing one HTTP/2 stream leaves the connection in the pool
     with contextlib.suppress(Exception):  # a timeout, or the server broke off: done anyway
         await asyncio.wait_for(_consume(rest), GRACE)
 

@@ -24,6 +24,7 @@ from typing import Any, NoReturn, cast
 import httpx2
 import openai
 
+from langchain_openrouter_gemini._async_http import aiohttp_errors, failure_behind, is_timeout
 from langchain_openrouter_gemini._connection import merge_headers
 from langchain_openrouter_gemini._drain import adrain, drain
 from langchain_openrouter_gemini._retry import Retries
@@ -92,14 +93,17 @@ def _headers(client: openai.OpenAI | openai.AsyncOpenAI) -> dict[str, str]:
     return headers
 
 
-def _library_errors(http: Any) -> tuple[type[Exception], type[Exception]]:
+def _library_errors(http: Any) -> tuple[tuple[type[Exception], ...], type[Exception]]:
     """The (transport, timeout) exception classes of the HTTP library behind `http`."""
-    if isinstance(http, (httpx2.Client, httpx2.AsyncClient)):
-        return httpx2.TransportError, httpx2.TimeoutException
+    if isinstance(http, httpx2.AsyncClient):
+        # Over aiohttp (`_async_http`), a malformed reply head raises aiohttp's own error.
+        return (httpx2.TransportError, *aiohttp_errors()), httpx2.TimeoutException
+    if isinstance(http, httpx2.Client):
+        return (httpx2.TransportError,), httpx2.TimeoutException
     # The SDK also accepts a legacy `httpx` client, which raises its own exceptions.
     import httpx
 
-    return httpx.TransportError, httpx.TimeoutException
+    return (httpx.TransportError,), httpx.TimeoutException
 
 
 def _url(client: openai.OpenAI | openai.AsyncOpenAI, path: str) -> str:
@@ -128,6 +132,52 @@ class RequestExtras:
 _NO_EXTRAS = RequestExtras()
 
 
+# Per SDK client, per (method, path): a request with the merged URL and headers, so that
+# a call copies them instead of merging and re-parsing them (`build_request` costs several
+# times what the copy does, much of a short call's own time over aiohttp).
+_TEMPLATES: weakref.WeakKeyDictionary[Any, dict[tuple[str, str], Any]] = weakref.WeakKeyDictionary()
+_PER_BODY = ("content-length", "transfer-encoding")
+
+
+def _build_request(
+    client: openai.OpenAI | openai.AsyncOpenAI,
+    http: Any,
+    method: str,
+    path: str,
+    params: Mapping[str, Any] | None,
+    *,
+    extra_headers: Mapping[str, str] | None,
+    content: bytes | None,
+    extensions: dict[str, Any],
+) -> Any:
+    """The HTTP request, as `http.build_request` would build it."""
+    default_query = cast("dict[str, Any]", client.default_query or {})
+    if params or extra_headers or http.cookies:
+        # One call's own query or headers, or cookies the server set on the pool: merge
+        # them afresh.
+        headers = _headers(client)
+        return http.build_request(
+            method,
+            _url(client, path),
+            params={**default_query, **(params or {})} or None,
+            headers=merge_headers(headers, extra_headers) if extra_headers else headers,
+            content=content,
+            extensions=extensions,
+        )
+    templates = _TEMPLATES.setdefault(client, {})
+    template = templates.get((method, path))
+    if template is None:
+        template = http.build_request(
+            method, _url(client, path), params=default_query or None, headers=_headers(client)
+        )
+        for name in _PER_BODY:
+            template.headers.pop(name, None)
+        templates[(method, path)] = template
+    return type(template)(
+        method, template.url, headers=template.headers, content=content, extensions=extensions
+    )
+
+
 class _Exchange:
     """One API request: the HTTP request (built once, re-sent on retry) and its budget.
 
@@ -149,21 +199,13 @@ class _Exchange:
         # The SDK keeps its HTTP client in `_client`; sharing it shares the pool.
         self.http: Any = client._client
         self._extras = extras or _NO_EXTRAS
-        query = {
-            **cast("dict[str, Any]", client.default_query or {}),
-            **(params or {}),
-            **(self._extras.query or {}),
-        }
-        headers = _headers(client)
-        if self._extras.headers:
-            headers = merge_headers(headers, self._extras.headers)
-        self.request = self.http.build_request(
+        self.request = _build_request(
+            client,
+            self.http,
             "GET" if body is None else "POST",
-            _url(client, path),
-            params=query or None,
-            headers=merge_headers(headers, self._extras.headers)
-            if self._extras.headers
-            else headers,
+            path,
+            {**(params or {}), **(self._extras.query or {})},
+            extra_headers=self._extras.headers,
             content=None if body is None else _dumps(body),
             # A plain dict suits httpx2 and legacy httpx clients alike.
             extensions={"timeout": httpx2.Timeout(timeout).as_dict()},
@@ -210,14 +252,16 @@ class _Exchange:
         the stream stalled (no bytes for the read timeout), not a slow first answer.
         """
         _redact_chain(exc)
-        if streaming and isinstance(exc, self._timeout_error):
+        failure = failure_behind(exc)
+        timed_out = is_timeout(failure, self._timeout_error)
+        if streaming and timed_out:
             read = self.request.extensions.get("timeout", {}).get("read")
             raise stalled_stream(read, request=self.request) from exc
-        if isinstance(exc, self._timeout_error):
+        if timed_out:
             sdk_error: openai.APIError = openai.APITimeoutError(request=self.request)
         else:
             sdk_error = openai.APIConnectionError(request=self.request)
-            sdk_error.__cause__ = exc  # quoted in the message ("peer closed connection")
+            sdk_error.__cause__ = failure  # quoted in the message ("peer closed connection")
         raise error_from_openai(sdk_error) from exc
 
     @contextmanager

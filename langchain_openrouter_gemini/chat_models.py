@@ -23,6 +23,7 @@ from pydantic import ConfigDict, Field, PrivateAttr, SecretStr, field_validator,
 from typing_extensions import Self
 
 from langchain_openrouter_gemini import _connection, _transport
+from langchain_openrouter_gemini._async_http import AsyncTransport, async_transport_field
 from langchain_openrouter_gemini._calls import (
     refuse_unsupported_settings,
     stream_timeout,
@@ -114,6 +115,13 @@ class ChatOpenRouterGemini(BaseChatOpenAI):
 
     connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
     """Seconds to wait for the connection itself; fails fast when OpenRouter is unreachable."""
+
+    async_transport: AsyncTransport = async_transport_field()
+    """HTTP library of the async calls: `"aiohttp"` (default) or `"httpx"` (httpx2).
+
+    aiohttp keeps hundreds of concurrent `ainvoke`s fast, where httpx2's pool slows down;
+    `http_async_client=` wins over either. Sync calls always use httpx2.
+    """
 
     max_retries: int | None = Field(default=2, ge=0)
     """Retries on 408/409/429/5xx and connection errors, with backoff and `Retry-After`.
@@ -320,7 +328,9 @@ class ChatOpenRouterGemini(BaseChatOpenAI):
         return self._clients.sync(self._client_options, self.http_client)
 
     def _async_client(self) -> openai.AsyncOpenAI:
-        return self._clients.async_(self._client_options, self.http_async_client)
+        return self._clients.async_(
+            self._client_options, self.http_async_client, self.async_transport
+        )
 
     # --- Requests -----------------------------------------------------------------------
 

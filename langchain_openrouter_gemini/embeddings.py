@@ -19,6 +19,7 @@ from pydantic import ConfigDict, Field, PrivateAttr, SecretStr, field_validator,
 from typing_extensions import Self
 
 from langchain_openrouter_gemini import _connection, _transport
+from langchain_openrouter_gemini._async_http import AsyncTransport, async_transport_field
 from langchain_openrouter_gemini._checks import check_known_arguments, check_model_kind
 from langchain_openrouter_gemini.callbacks import count_embeddings
 from langchain_openrouter_gemini.model_ids import normalize_model_id, split_variants
@@ -136,6 +137,13 @@ class OpenRouterGeminiEmbeddings(Serializable, Embeddings):
 
     connect_timeout: float = _connection.DEFAULT_CONNECT_TIMEOUT
     """Seconds to wait for the connection itself."""
+
+    async_transport: AsyncTransport = async_transport_field()
+    """HTTP library of the async calls: `"aiohttp"` (default) or `"httpx"` (httpx2).
+
+    aiohttp keeps hundreds of concurrent `ainvoke`s fast, where httpx2's pool slows down;
+    `http_async_client=` wins over either. Sync calls always use httpx2.
+    """
 
     max_retries: int | None = Field(default=_connection.DEFAULT_MAX_RETRIES, ge=0)
     """Retries on 408/409/429/5xx and connection errors, with backoff and `Retry-After`."""
@@ -256,7 +264,9 @@ class OpenRouterGeminiEmbeddings(Serializable, Embeddings):
         return self._clients.sync(self._client_options, self.http_client)
 
     def _async_client(self) -> openai.AsyncOpenAI:
-        return self._clients.async_(self._client_options, self.http_async_client)
+        return self._clients.async_(
+            self._client_options, self.http_async_client, self.async_transport
+        )
 
     def _timeout(self) -> Any:
         return _connection.resolve_timeout(self.request_timeout, self.connect_timeout)

@@ -124,6 +124,8 @@ def check(work: Path, *, say: Say = _print) -> None:
     extra = sorted(name for name in EXTRAS_ONLY if name in names)
     if extra:
         raise CheckFailed(f"the wheel pulled in packages of the extras: {extra}")
+    if "aiohttp" not in names:
+        raise CheckFailed("the wheel did not bring aiohttp, the default async transport")
 
     # Outside the source tree, with no OpenRouter settings: only the installed wheel answers.
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENROUTER_", "PYTHON"))}
@@ -153,11 +155,30 @@ def check(work: Path, *, say: Say = _print) -> None:
     # The cost table is the tour's last step, whatever its number.
     if ". What it cost" not in tour or "thought signature carried" not in tour:
         raise CheckFailed(f"the offline tour did not finish:\n{tour}")
+    answer = _run(
+        "ainvoke --offline (aiohttp)", [python, "-c", _AINVOKE_PROBE], cwd=work, env=env, say=say
+    )
+    if not answer.startswith("aiohttp ") or "Oslo" not in answer:
+        raise CheckFailed(f"unexpected async answer:\n{answer}")
     probe = f"import {PACKAGE}; print({PACKAGE}.__file__)"
     location = _run("import location", [python, "-c", probe], cwd=work, env=env, say=say)
     if str(venv) not in location:
         raise CheckFailed(f"the package was imported from {location.strip()}, not the venv")
 
+
+# An async call over the default transport, against the bundled emulator.
+_AINVOKE_PROBE = """\
+import asyncio, logging, openai
+from langchain_openrouter_gemini import ChatOpenRouterGemini
+from langchain_openrouter_gemini.testing import OpenRouterEmulator
+logging.basicConfig()  # a fallback to httpx2 would be told on stderr
+async def ask(model):
+    reply = await model.ainvoke("Say hello to Oslo")
+    over = isinstance(model._async_client()._client, openai.DefaultAioHttpClient)
+    return ("aiohttp " if over else "httpx2 ") + reply.text
+with OpenRouterEmulator() as emulator:
+    print(asyncio.run(ask(ChatOpenRouterGemini(api_key="sk-or-x", base_url=emulator.base_url))))
+"""
 
 _VERSION_PROBE = (
     f"import runpy; print(runpy.run_path({str(REPO / PACKAGE / '_version.py')!r})['__version__'])"

@@ -28,29 +28,27 @@ def _fresh_script(request: pytest.FixtureRequest) -> None:
         request.getfixturevalue("emulator").reset()
 
 
+ASYNC_TRANSPORTS = ("aiohttp", "httpx")
+
+
 @pytest.fixture
 async def chat_model(emulator: OpenRouterEmulator) -> AsyncIterator[ModelFactory]:
     """Build models pointed at the emulator; their HTTP clients are closed afterwards.
 
-    The clients are created here (not by the SDK) so that every socket the model opened
-    is closed when the test ends, whatever the test did.
+    The sync client is created here (not by the SDK), so every socket it opened is closed
+    when the test ends, whatever the test did. The async client is the model's own, over
+    `async_transport=` (aiohttp unless a test says otherwise), as a user gets it: the
+    model closes it when the test's event loop shuts down.
     """
     sync_clients: list[httpx2.Client] = []
-    async_clients: list[httpx2.AsyncClient] = []
 
     def build(**settings: Any) -> ChatOpenRouterGemini:
         sync_clients.append(httpx2.Client())
-        async_clients.append(httpx2.AsyncClient())
         settings.setdefault("api_key", "sk-or-emulator")
         return ChatOpenRouterGemini(
-            base_url=emulator.base_url,
-            http_client=sync_clients[-1],
-            http_async_client=async_clients[-1],
-            **settings,
+            base_url=emulator.base_url, http_client=sync_clients[-1], **settings
         )
 
     yield build
     for client in sync_clients:
         client.close()
-    for async_client in async_clients:
-        await async_client.aclose()

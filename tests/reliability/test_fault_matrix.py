@@ -3,7 +3,8 @@
 Each cell scripts one or more emulator faults, makes one call, and checks that it ends in
 the right typed error (also catchable as LangChain's standard exception) or in the correct
 answer after a retry, with the number of requests that implies, and that it ends within
-the timeout that bounds it plus one second.
+the timeout that bounds it plus one second. The async calls run over both HTTP libraries
+(`async_transport=`): aiohttp, the default, and httpx2.
 """
 
 from __future__ import annotations
@@ -21,11 +22,22 @@ from langchain_openrouter_gemini import ChatOpenRouterGemini
 from langchain_openrouter_gemini import errors as e
 from langchain_openrouter_gemini.testing import Fault, OpenRouterEmulator, Reply
 from langchain_openrouter_gemini.testing.echo import echo_reply
+from tests.reliability.conftest import ASYNC_TRANSPORTS
+
+# A socket or aiohttp session left for the garbage collector fails the run.
+pytestmark = pytest.mark.filterwarnings(
+    "error::ResourceWarning", "error::pytest.PytestUnraisableExceptionWarning"
+)
 
 QUESTION = "hi"
 # The emulator's echo reply: what every call answers once the scripted faults are used up.
 ANSWER = echo_reply({"messages": [{"role": "user", "content": QUESTION}]}).content or ""
-MODES = ("invoke", "ainvoke", "stream", "astream")
+# An async call style names its HTTP library: "ainvoke/httpx" is ainvoke over httpx2.
+MODES = (
+    "invoke",
+    "stream",
+    *(f"{call}/{transport}" for call in ("ainvoke", "astream") for transport in ASYNC_TRANSPORTS),
+)
 ModelFactory = Callable[..., ChatOpenRouterGemini]  # the `chat_model` fixture
 
 REQUEST_TIMEOUT = 2.0  # bounds every cell that does not test a timeout
@@ -73,7 +85,7 @@ class Cell:
 
     def for_mode(self, mode: str) -> tuple[Outcome, dict[str, Any], float]:
         """The expected outcome, model settings and time limit for one call style."""
-        if mode in ("stream", "astream"):
+        if mode.startswith(("stream", "astream")):
             return (
                 self.stream_outcome or self.outcome,
                 {**self.settings, **(self.stream_settings or {})},
@@ -315,13 +327,19 @@ async def _call(
 ) -> BaseException | None:
     if mode in ("invoke", "stream"):
         return _finish_sync(lambda: _call_sync(mode, model, received), within)
+    call = mode.partition("/")[0]
     try:
-        await asyncio.wait_for(_call_async(mode, model, received), within)
+        await asyncio.wait_for(_call_async(call, model, received), within)
     except asyncio.TimeoutError:
         pytest.fail(f"the call did not end within {within:g} s")
     except Exception as error:
         return error
     return None
+
+
+def _transport(mode: str) -> dict[str, Any]:
+    _, _, transport = mode.partition("/")
+    return {"async_transport": transport} if transport else {}
 
 
 def _check_error(error: BaseException | None, expected: Raises, received: str) -> None:
@@ -349,7 +367,7 @@ async def test_fault_cell(
     cell: Cell, mode: str, emulator: OpenRouterEmulator, chat_model: ModelFactory
 ) -> None:
     expected, settings, limit = cell.for_mode(mode)
-    model = chat_model(**{"timeout": REQUEST_TIMEOUT, **settings})
+    model = chat_model(**{"timeout": REQUEST_TIMEOUT, **settings, **_transport(mode)})
     emulator.enqueue(*cell.faults)
     received: list[str] = []
 
@@ -364,11 +382,14 @@ async def test_fault_cell(
     assert len(emulator.chat_requests) == expected.requests
 
 
+@pytest.mark.parametrize("transport", ASYNC_TRANSPORTS)
 async def test_zero_stream_chunk_timeout_means_no_chunk_timeout(
-    emulator: OpenRouterEmulator, chat_model: ModelFactory
+    emulator: OpenRouterEmulator, chat_model: ModelFactory, transport: str
 ) -> None:
     # langchain-openai documents 0 as "off"; it must not become a zero-second read timeout.
-    model = chat_model(timeout=REQUEST_TIMEOUT, stream_chunk_timeout=0, max_retries=0)
+    model = chat_model(
+        timeout=REQUEST_TIMEOUT, stream_chunk_timeout=0, max_retries=0, async_transport=transport
+    )
     emulator.enqueue(Fault.stall(0.05, after_events=2))
     received: list[str] = []
     error = await _call("astream", model, received, within=REQUEST_TIMEOUT + 1.0)

@@ -1,5 +1,7 @@
 """Load: 1,000 concurrent `ainvoke` calls with injected 429s and 502s, then no leaked sockets.
 
+Over both async HTTP libraries (aiohttp, the default, and httpx2).
+
 Every call must end with its own answer or a typed error, the retries must add up to
 exactly the faults served, and once the client is closed every socket and file handle
 the run opened (client and emulator side) must be gone.
@@ -11,7 +13,6 @@ import asyncio
 import os
 import sys
 
-import httpx2
 import pytest
 from pydantic import SecretStr
 
@@ -19,6 +20,7 @@ from langchain_openrouter_gemini import ChatOpenRouterGemini
 from langchain_openrouter_gemini.errors import OpenRouterError
 from langchain_openrouter_gemini.testing import Fault, OpenRouterEmulator
 from langchain_openrouter_gemini.testing.echo import echo_reply
+from tests.reliability.conftest import ASYNC_TRANSPORTS
 
 CALLS = 1000
 FAULT_EVERY = 20  # 5% of the scripted answers fail
@@ -73,18 +75,18 @@ def _answer(question: str) -> str:
     return echo_reply({"messages": [{"role": "user", "content": question}]}).content or ""
 
 
+@pytest.mark.parametrize("transport", ASYNC_TRANSPORTS)
 async def test_thousand_concurrent_calls_with_faults_answer_and_leak_nothing(
-    emulator: OpenRouterEmulator,
+    emulator: OpenRouterEmulator, transport: str
 ) -> None:
     script = _script()
     faults = sum(1 for fault in script if fault.kind == "status")
     emulator.enqueue(*script)
     baseline = _open_handles()
-    client = httpx2.AsyncClient()
     model = ChatOpenRouterGemini(
         base_url=emulator.base_url,
         api_key=SecretStr("sk-or-emulator"),
-        http_async_client=client,
+        async_transport=transport,
         max_retries=3,
         timeout=30.0,
     )
@@ -100,7 +102,7 @@ async def test_thousand_concurrent_calls_with_faults_answer_and_leak_nothing(
         results = await asyncio.wait_for(asyncio.gather(*map(call, questions)), RUN_LIMIT)
         assert _sockets(_open_handles() - baseline), "the pool should hold connections now"
     finally:
-        await client.aclose()
+        await model._async_client().close()  # the model's own client on this loop
 
     errors = [result for result in results if isinstance(result, BaseException)]
     untyped = [error for error in errors if not isinstance(error, OpenRouterError)]

@@ -23,13 +23,15 @@ from tests.unit_tests.sse import USAGE, chunk
 CHUNK_TIMEOUT = 1.0
 
 
-def model(server: LoopbackSSE) -> ChatOpenRouterGemini:
+def model(server: LoopbackSSE, mode: str = "astream") -> ChatOpenRouterGemini:
+    transport = "httpx" if mode.endswith("/httpx") else "aiohttp"
     return ChatOpenRouterGemini(
         api_key="sk-or-loopback",
         base_url=server.base_url,
         timeout=30,
         stream_chunk_timeout=CHUNK_TIMEOUT,
         max_retries=0,
+        async_transport=transport,
     )
 
 
@@ -53,7 +55,7 @@ async def collect(llm: ChatOpenRouterGemini, mode: str) -> AIMessageChunk:
     return total
 
 
-MODES = ["stream", "astream"]
+MODES = ["stream", "astream", "astream/httpx"]  # astream over aiohttp, then over httpx2
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -62,7 +64,7 @@ async def test_done_ends_the_stream_though_the_server_keeps_the_connection_open(
 ) -> None:
     # One write, so the whole reply is in the client's hands long before the timeout.
     with LoopbackSSE([sse(*answer("Hel", "lo"), "[DONE]")], hold=10 * CHUNK_TIMEOUT) as server:
-        message = await collect(model(server), mode)
+        message = await collect(model(server, mode), mode)
         assert message.content == "Hello"
         assert message.usage_metadata is not None
         assert message.usage_metadata["total_tokens"] == USAGE["total_tokens"]
@@ -79,7 +81,7 @@ async def test_nothing_after_done_is_read(mode: str) -> None:
     ]
     pieces = [sse(*answer("Hello"), "[DONE]"), sse(*late, "[DONE]"), b"\xff\xfe garbage\n\n"]
     with LoopbackSSE(pieces, hold=0) as server:
-        message = await collect(model(server), mode)
+        message = await collect(model(server, mode), mode)
     assert message.content == "Hello"
     assert message.usage_metadata is not None
     assert message.usage_metadata["input_tokens"] == USAGE["prompt_tokens"]
@@ -91,7 +93,7 @@ async def test_done_without_its_blank_line_still_ends_the_stream(mode: str) -> N
     # A proxy that buffers the final blank line must not hold the answer back.
     pieces = [sse(*answer("ok")) + b"data: [DONE]\n"]
     with LoopbackSSE(pieces, hold=10 * CHUNK_TIMEOUT) as server:
-        assert (await collect(model(server), mode)).content == "ok"
+        assert (await collect(model(server, mode), mode)).content == "ok"
 
 
 # Characters `str.splitlines()` breaks at; JSON may carry the first three raw.
@@ -122,7 +124,7 @@ async def test_unicode_line_separators_inside_json_do_not_split_events(
     ]
     comment = f": keep-alive \x0b\x0c\x1c\x1d\x1e{LINE_BREAK_LIKE}{newline}{newline}".encode()
     with LoopbackSSE([comment + sse(*events, newline=newline)], hold=0) as server:
-        message = await collect(model(server), mode)
+        message = await collect(model(server, mode), mode)
     assert message.content == content
     assert message.tool_calls[0]["args"] == {"text": "a\u2029b"}
 
@@ -144,7 +146,7 @@ def error_after_finish() -> list[bytes]:
 async def test_error_after_a_finish_raises_and_keeps_what_was_paid_for(mode: str) -> None:
     received: list[str] = []
     with LoopbackSSE(error_after_finish(), hold=0) as server:
-        llm = model(server)
+        llm = model(server, mode)
         with pytest.raises(e.OpenRouterError) as info:
             if mode == "stream":
                 for piece in llm.stream("hi"):
@@ -170,7 +172,7 @@ async def test_error_after_a_finish_raises_and_keeps_what_was_paid_for(mode: str
 async def test_a_stalled_stream_says_it_stalled_and_keeps_the_partial_answer(mode: str) -> None:
     pieces = [sse(json.dumps(chunk({"role": "assistant", "content": "Half an"})))]
     with LoopbackSSE(pieces, hold=10 * CHUNK_TIMEOUT) as server:
-        llm = model(server)
+        llm = model(server, mode)
         with pytest.raises(e.OpenRouterTimeoutError) as info:
             await collect(llm, mode)
     error = info.value
@@ -189,7 +191,7 @@ async def test_a_stalled_stream_says_it_stalled_and_keeps_the_partial_answer(mod
 async def test_a_stream_cut_before_done_keeps_the_partial_answer(mode: str) -> None:
     pieces = [sse(*answer("Almost"))]
     with LoopbackSSE(pieces, hold=0) as server, pytest.raises(e.OpenRouterConnectionError) as info:
-        await collect(model(server), mode)
+        await collect(model(server, mode), mode)
     partial = info.value.partial_message
     assert partial is not None
     assert partial.content == "Almost"
@@ -201,7 +203,7 @@ async def test_a_finished_stream_leaves_its_connection_for_the_next_request(mode
     # The body's end follows [DONE] at once: reading it keeps the connection in the pool,
     # so the next call skips a new TCP (and TLS) handshake.
     with LoopbackSSE([sse(*answer("Hel", "lo"), "[DONE]")], hold=0) as server:
-        llm = model(server)
+        llm = model(server, mode)
         for _ in range(3):
             assert (await collect(llm, mode)).content == "Hello"
     assert server.requests == 3
@@ -227,7 +229,7 @@ async def test_the_usage_callback_counts_what_a_failed_stream_was_billed(mode: s
         get_openrouter_callback() as cb,
         pytest.raises(e.OpenRouterError),
     ):
-        await collect(model(server), mode)
+        await collect(model(server, mode), mode)
     assert cb.successful_requests == 0
     assert cb.failed_requests == 1
     assert cb.total_cost == pytest.approx(USAGE["cost"])

@@ -179,3 +179,34 @@ def test_a_base_url_without_a_path_still_reaches_chat_completions(base_url: str)
     list(model.stream("hi"))
     urls = {str(request.url) for request in recorder.requests}
     assert urls == {"http://proxy.internal:8080/chat/completions"}
+
+
+def test_models_sharing_one_http_client_each_send_their_own_key_and_headers() -> None:
+    recorder = Recorder()
+    transport = httpx2.MockTransport(recorder.handle)
+    shared = httpx2.Client(transport=transport)
+    first = ChatOpenRouterGemini(api_key=KEY, http_client=shared, app_title="First")
+    second = ChatOpenRouterGemini(api_key=KEY[:-4] + "ffff", http_client=shared)
+    for model in (first, second, first):
+        model.invoke("hi")
+    keys = [r.headers["authorization"][-4:] for r in recorder.requests]
+    assert keys == [KEY[-4:], "ffff", KEY[-4:]]
+    assert [r.headers.get("x-title") for r in recorder.requests] == ["First", None, "First"]
+    assert all(r.headers["content-length"] == str(len(r.content)) for r in recorder.requests)
+
+
+def test_cookies_the_server_set_are_sent_back() -> None:
+    answers = iter([httpx2.Response(200, json=completion("ok"), headers={"set-cookie": "b=1"})])
+    recorder = Recorder()
+
+    def handle(request: httpx2.Request) -> httpx2.Response:
+        recorder.requests.append(request)
+        return next(answers, None) or httpx2.Response(200, json=completion("ok"))
+
+    model = ChatOpenRouterGemini(
+        api_key=KEY, http_client=httpx2.Client(transport=httpx2.MockTransport(handle))
+    )
+    model.invoke("hi")
+    model.invoke("hi")
+    assert "cookie" not in recorder.requests[0].headers
+    assert recorder.requests[1].headers["cookie"] == "b=1"
