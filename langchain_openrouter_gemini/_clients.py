@@ -27,6 +27,7 @@ import contextlib
 import os
 import threading
 import weakref
+from collections import OrderedDict
 from collections.abc import AsyncGenerator, Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,6 +43,10 @@ __all__ = [
     "new_async_http_client",
     "new_sync_http_client",
 ]
+
+
+# SDK clients kept alive per pool after their last model is gone (see `_Pool.recent`).
+RECENT_CLIENTS = 32
 
 
 # --- The one place our own HTTP clients are made ---------------------------------------------
@@ -163,6 +168,9 @@ class _Pool:
         self.sdk: weakref.WeakValueDictionary[ConnectionSettings, Any] = (
             weakref.WeakValueDictionary()
         )
+        # The last few SDK clients handed out stay alive without a model holding them, so
+        # code that builds a model per request does not rebuild one (~0.1 ms) per request.
+        self.recent: OrderedDict[ConnectionSettings, Any] = OrderedDict()
         # Models (their caches) holding an SDK client of this pool and not closed.
         self.users: weakref.WeakSet[ClientCache] = weakref.WeakSet()
 
@@ -378,6 +386,10 @@ class ClientCache:
         if client is None:
             options = {**settings.sdk_options(default_query), "http_client": pool.http}
             client = pool.sdk[settings] = kind(**options)
+        pool.recent[settings] = client
+        pool.recent.move_to_end(settings)
+        if len(pool.recent) > RECENT_CLIENTS:
+            pool.recent.popitem(last=False)
         if previous is not None and previous.pool is not pool:
             previous.pool.users.discard(self)
         pool.users.add(self)
