@@ -230,7 +230,11 @@ class OpenRouterConnection(BaseModel):
     """
 
     http_async_client: Any | None = Field(default=None, exclude=True)
-    """The async counterpart of `http_client` (used from any event loop, so yours to manage)."""
+    """The async counterpart of `http_client`; yours to close, like it.
+
+    Its connections belong to the event loop that opened them: use it from one loop (without
+    it, each loop gets a pool of its own).
+    """
 
     _clients: ClientCache = PrivateAttr(default_factory=ClientCache)
 
