@@ -21,6 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from langchain_core.runnables import ConfigurableField
 from pydantic import SecretStr
 
@@ -96,6 +97,7 @@ def no_resource_warnings(run: Callable[[], None]) -> None:
     assert leaks == []
 
 
+@pytest.mark.usefixtures("fresh_sync_pool")
 def test_chat_copies_across_threads_and_loops(openrouter_emulator: OpenRouterEmulator) -> None:
     original = ChatOpenRouterGemini(base_url=openrouter_emulator.base_url, **settings(0))
     copies = [original, *(original.model_copy(update=settings(t)) for t in range(1, TENANTS))]
@@ -146,6 +148,7 @@ async def _adrain(chunks: Any) -> None:
         pass
 
 
+@pytest.mark.usefixtures("fresh_sync_pool")
 def test_embeddings_copies_across_threads_and_loops(
     openrouter_emulator: OpenRouterEmulator,
 ) -> None:

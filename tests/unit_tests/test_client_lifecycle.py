@@ -8,7 +8,6 @@ connections to a server.
 from __future__ import annotations
 
 import asyncio
-import gc
 import importlib
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -253,10 +252,10 @@ def test_a_loops_connections_close_when_asyncio_run_ends(
 
 
 @pytest.mark.parametrize("kind", sorted(BUILDERS))
+@pytest.mark.usefixtures("fresh_sync_pool")
 def test_with_closes_the_models_connections(
     openrouter_emulator: OpenRouterEmulator, kind: str
 ) -> None:
-    gc.collect()  # models of earlier tests must not still be sharing the pool
     with BUILDERS[kind](openrouter_emulator) as model:
         call(model)
         assert open_connections(openrouter_emulator.port) == 1
