@@ -269,6 +269,9 @@ class _Registry:
         self.lock = threading.Lock()
         for pool in self._all_pools():
             pool.closed = True
+            # Kept, never collected: the child must not close (or warn about) sockets
+            # that are the parent's.
+            _INHERITED.append(pool)
         self.sync_default = None
         self.user_pools = weakref.WeakKeyDictionary()
         self.loops = weakref.WeakKeyDictionary()
@@ -288,6 +291,7 @@ class _Registry:
 
 
 _REGISTRY = _Registry()
+_INHERITED: list[_Pool] = []
 atexit.register(_REGISTRY.close_sync_default)
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_REGISTRY.after_fork)

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import os
 import threading
+import warnings
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
@@ -376,3 +378,23 @@ def test_a_broken_error_body_does_not_leave_the_connection_open(
             else:
                 list(model.stream("hi"))
     assert connections.open == 0
+
+
+def test_a_forked_child_opens_its_own_connections(openrouter_emulator: OpenRouterEmulator) -> None:
+    model = chat(openrouter_emulator)
+    model.invoke("hi")  # the parent's pool holds a connection now
+    with warnings.catch_warnings():
+        # Python 3.12+ warns that forking with threads (the emulator's) may deadlock.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        pid = os.fork()
+    if pid == 0:  # the child: must not send on the parent's connection
+        code = 1
+        try:
+            model.invoke("hi from the child")
+            code = 0
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    model.invoke("hi again")  # the parent's connection is intact
+    assert len(openrouter_emulator.requests) == 3
