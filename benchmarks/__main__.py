@@ -15,7 +15,12 @@ from benchmarks.emulator import EmulatorProcess
 from benchmarks.install_cost import row_install_cost
 from benchmarks.measure import Line
 from benchmarks.report import machine_info, table, write_results
-from benchmarks.scaling import row_process_pool, row_startup, row_stream_growth
+from benchmarks.scaling import (
+    row_construct_invoke,
+    row_process_pool,
+    row_startup,
+    row_stream_growth,
+)
 from benchmarks.workloads import (
     FULL,
     QUICK,
@@ -36,6 +41,7 @@ ROWS = {
     "6": row_startup,
     "7": row_stream_growth,
     "8": row_process_pool,
+    "9": row_construct_invoke,
     "10": row_install_cost,
 }
 ASYNC_ROWS = {"3"}  # the rows the async-only floors (over aiohttp) run

@@ -58,6 +58,10 @@ class Contender(ABC):
     @abstractmethod
     def build(self) -> None: ...
 
+    def renew(self) -> None:
+        """A new model, as code that builds one per request does (row 9)."""
+        self.build()
+
     @abstractmethod
     def invoke(self, prompt: str) -> str: ...
 
@@ -87,6 +91,9 @@ class RawFloor(Contender):
         self.client = httpx2.Client(headers=headers, timeout=600)
         limits = httpx2.Limits(max_connections=1000, max_keepalive_connections=100)
         self.aclient = httpx2.AsyncClient(headers=headers, timeout=600, limits=limits)
+
+    def renew(self) -> None:
+        """Nothing: a raw client has no model to build; each request reuses its one pool."""
 
     def _post(self, messages: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
         body = {"model": MODEL, "messages": messages, **extra}

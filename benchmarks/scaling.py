@@ -1,4 +1,5 @@
-"""Rows 6-8: start-up cost, memory growth of long streams, and work spread over processes."""
+"""Rows 6-9: start-up cost, memory growth of long streams, work spread over processes, and a
+model built per request."""
 
 from __future__ import annotations
 
@@ -11,12 +12,12 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
-from benchmarks.contenders import build_ours
-from benchmarks.measure import Line, median, peak_bytes, subprocess_seconds, timed
-from benchmarks.workloads import Bench
+from benchmarks.contenders import Contender, build_ours
+from benchmarks.measure import Line, interleave, median, peak_bytes, subprocess_seconds, timed
+from benchmarks.workloads import Bench, compare
 from langchain_openrouter_gemini.testing import Reply
 
-__all__ = ["row_process_pool", "row_startup", "row_stream_growth"]
+__all__ = ["row_construct_invoke", "row_process_pool", "row_startup", "row_stream_growth"]
 
 IMPORTS = {
     "floor": "import httpx2",
@@ -204,3 +205,61 @@ def row_process_pool(bench: Bench) -> list[Line]:
             note="the same batch calls in this one process, for comparison",
         ),
     ]
+
+
+def row_construct_invoke(bench: Bench) -> list[Line]:
+    """A new model for every request (per-tenant keys, `configurable_fields`), then the call.
+
+    What it costs over `invoke` alone is the model's construction plus whatever it builds on
+    first use (an SDK client, a connection pool with its TLS context, a connection).
+    """
+    calls = bench.sizes.construct_invoke_calls
+    per_call = 1000 / calls
+
+    def sync(contender: Contender) -> None:
+        for _ in range(calls):
+            contender.renew()
+            if not contender.invoke("Say hello."):
+                raise RuntimeError("empty reply")
+
+    def in_loop(contender: Contender) -> None:
+        async def many() -> None:
+            for _ in range(calls):
+                contender.renew()
+                if not await contender.ainvoke("Say hello."):
+                    raise RuntimeError("empty reply")
+
+        bench.loop.run_until_complete(many())
+
+    lines: list[Line] = []
+    for label, op in (("construct + invoke", sync), ("construct + ainvoke", in_loop)):
+        failures: dict[str, str] = {}
+        samples = interleave(
+            bench.names,
+            bench.sizes.rounds,
+            lambda index, op=op: op(bench.contenders[index]),  # type: ignore[misc]
+            bench.script_each(lambda: [Reply.text("Hello! How can I help?")] * calls),
+            failures=failures,
+        )
+        line = compare(
+            "9",
+            label,
+            "ms/call",
+            samples,
+            lambda s: s.wall * per_call,
+            failures,
+            cpu_scale=per_call,
+        )
+        line.note = "; ".join(
+            filter(
+                None,
+                [
+                    "a new model per request, one request each; floor: the raw client has no "
+                    "model, so its requests share one pool; langchain floor: builds its own "
+                    "httpx2 clients per model",
+                    line.note,
+                ],
+            )
+        )
+        lines.append(line)
+    return lines

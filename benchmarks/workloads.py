@@ -39,6 +39,7 @@ class Sizes:
     construct_repeats: int
     growth_chunks: tuple[int, ...]
     pool_prompts: int
+    construct_invoke_calls: int
 
 
 FULL = Sizes(
@@ -55,6 +56,7 @@ FULL = Sizes(
     construct_repeats=200,
     growth_chunks=(2_000, 20_000, 200_000),
     pool_prompts=1000,
+    construct_invoke_calls=20,
 )
 QUICK = Sizes(
     rounds=2,
@@ -70,6 +72,7 @@ QUICK = Sizes(
     construct_repeats=5,
     growth_chunks=(100, 1_000, 5_000),
     pool_prompts=40,
+    construct_invoke_calls=3,
 )
 
 

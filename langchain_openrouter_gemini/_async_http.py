@@ -9,8 +9,6 @@ package, sets the pace. The `openai` SDK ships a supported aiohttp transport beh
 This module is the one place that knows about aiohttp:
 
 - `build_async_http_client` picks the `http_client` for `openai.AsyncOpenAI`;
-- `close_with_loop` closes a client while its event loop shuts down (an aiohttp session
-  belongs to the loop it was made in, and cannot be closed once that loop is gone);
 - `aiohttp_errors`, `failure_behind` and `is_timeout` undo the SDK transport's error
   translation where it is wrong: it reports a reset or a server that hung up as
   `httpx2.ConnectTimeout`, and lets a malformed reply head escape as aiohttp's own error.
@@ -18,12 +16,8 @@ This module is the one place that knows about aiohttp:
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import sys
-import weakref
-from collections.abc import AsyncGenerator, Callable
 from typing import Any, Literal
 
 import httpx2
@@ -36,7 +30,6 @@ __all__ = [
     "aiohttp_errors",
     "async_transport_field",
     "build_async_http_client",
-    "close_with_loop",
     "failure_behind",
     "is_timeout",
 ]
@@ -79,60 +72,6 @@ def build_async_http_client(transport: AsyncTransport) -> httpx2.AsyncClient | N
             )
         return None
     return client
-
-
-def close_with_loop(
-    client: openai.AsyncOpenAI, *, owner: object, forget: Callable[[], None]
-) -> None:
-    """Close `client`, made on the running loop, when that loop shuts down or `owner` dies.
-
-    `asyncio.run`, `asyncio.Runner` (and so pytest-asyncio) close every live async
-    generator of their loop before closing the loop, in that loop. A generator parked at
-    its `yield` closes the client in its `finally` (after `forget()`, which drops it from
-    its cache) while the loop still runs, so no socket or aiohttp session is left for the
-    garbage collector to warn about. The generator is kept by a finalizer of `owner` (the
-    loop holds it only weakly), which also closes it, on its loop, if `owner` is garbage
-    collected first: the client never dies with its owner, unclosed. `forget` must not
-    hold `owner` strongly.
-    """
-    loop = asyncio.get_running_loop()
-    finalizers: list[weakref.finalize[Any, Any]] = []
-
-    async def closer() -> AsyncGenerator[None, None]:
-        try:
-            yield
-        finally:
-            for finalizer in finalizers:
-                finalizer.detach()  # nothing left to close when the owner dies
-            forget()
-            await client.close()
-
-    token = closer()
-    # Step it to its `yield` now (it awaits nothing before): the first step registers it
-    # with the running loop, and an unstarted generator would be closed without its
-    # `finally`. This runs synchronously, so the caller need not be a coroutine.
-    step: Any = token.__anext__()
-    with contextlib.suppress(StopIteration):
-        step.send(None)
-    finalizers.append(weakref.finalize(owner, _close_soon, weakref.ref(loop), token))
-
-
-_CLOSING: set[asyncio.Future[None]] = set()  # the loop keeps only weak references to tasks
-
-
-def _close_soon(loop: weakref.ref[asyncio.AbstractEventLoop], token: Any) -> None:
-    # Runs wherever the owner was collected, maybe another thread: hand over to the loop.
-    running = loop()
-    if running is None or running.is_closed():
-        return  # closed without shutting down its generators: nothing can close it now
-    with contextlib.suppress(RuntimeError):  # closed since the check
-        running.call_soon_threadsafe(_start_closing, token)
-
-
-def _start_closing(token: Any) -> None:
-    task = asyncio.ensure_future(token.aclose())
-    _CLOSING.add(task)
-    task.add_done_callback(_CLOSING.discard)
 
 
 def aiohttp_errors() -> tuple[type[Exception], ...]:

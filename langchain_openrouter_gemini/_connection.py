@@ -1,30 +1,28 @@
 """What every OpenRouter model in this package shares: key, base URL, headers, timeouts, clients.
 
-The chat model and the embeddings declare their connection fields with the factories here
-and build their SDK clients through `ClientCache`, so the environment variables, the
-missing-key error, the attribution headers, the timeout rules and the retry default exist
-once. Requests themselves go through `_transport` (one retry policy, one error mapping).
+The chat model and the embeddings both derive from `OpenRouterConnection`, so their
+connection fields, the environment variables, the missing-key error, the attribution
+headers, the timeout rules, the retry default and the client lifecycle (`close()`,
+`aclose()`, `with model:`) exist once. Clients come from `_clients` (shared between models
+with equal settings, one async client per event loop); requests go through `_transport`
+(one retry policy, one error mapping).
 """
 
 from __future__ import annotations
 
-import asyncio
 import os
-import threading
-import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
+from types import TracebackType
 from typing import Any
 
 import httpx2
 import openai
 from langchain_core.utils import from_env, secret_from_env
-from pydantic import Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, model_validator
+from typing_extensions import Self
 
-from langchain_openrouter_gemini._async_http import (
-    AsyncTransport,
-    build_async_http_client,
-    close_with_loop,
-)
+from langchain_openrouter_gemini._async_http import AsyncTransport, async_transport_field
+from langchain_openrouter_gemini._clients import ClientCache, ConnectionSettings
 
 __all__ = [
     "API_KEY_ENV",
@@ -36,16 +34,16 @@ __all__ = [
     "EMULATOR_SERVER_NAME",
     "RENAMED_SETTINGS",
     "SESSION_ID_ENV",
-    "ClientCache",
+    "OpenRouterConnection",
     "api_key_field",
     "app_title_field",
     "app_url_field",
     "attribution_headers",
     "base_url_field",
-    "client_options",
     "effective_max_retries",
     "merge_headers",
     "normalize_base_url",
+    "rename_official_settings",
     "require_api_key",
     "resolve_timeout",
     "session_id_field",
@@ -191,123 +189,182 @@ def effective_max_retries(max_retries: int | None) -> int:
     return DEFAULT_MAX_RETRIES if max_retries is None else max_retries
 
 
-def client_options(
-    *,
-    api_key: SecretStr | None,
-    base_url: str | None,
-    headers: Mapping[str, str],
-    timeout: httpx2.Timeout,
-    max_retries: int | None,
-    default_query: Mapping[str, object] | None = None,
-) -> dict[str, Any]:
-    """Keyword arguments for `openai.OpenAI` / `openai.AsyncOpenAI`."""
-    assert api_key is not None  # every model checks it with `require_api_key` first
-    return {
-        "api_key": api_key.get_secret_value(),
-        "base_url": normalize_base_url(base_url),
-        "default_headers": dict(headers),
-        "default_query": default_query,
-        "timeout": timeout,
-        "max_retries": effective_max_retries(max_retries),
-    }
+def rename_official_settings(values: Any) -> Any:
+    """`site_url=` / `app_name=` (langchain-openrouter's spellings) as `app_url` / `app_title`."""
+    if isinstance(values, dict) and any(old in values for old in RENAMED_SETTINGS):
+        values = dict(values)
+        for old, new in RENAMED_SETTINGS.items():
+            if old in values and new not in values:
+                values[new] = values.pop(old)
+    return values
 
 
-# --- Lazily built SDK clients --------------------------------------------------------------
+# --- The shared base of both models --------------------------------------------------------
 
 
-def _forgetter(
-    per_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Any],
-    loop: asyncio.AbstractEventLoop,
-) -> Callable[[], None]:
-    # Weak on the cache's dict, so the closer does not keep the cache (the model) alive.
-    cache = weakref.ref(per_loop)
+class OpenRouterConnection(BaseModel):
+    """The connection settings and HTTP clients of an OpenRouter model.
 
-    def forget() -> None:
-        if (alive := cache()) is not None:
-            alive.pop(loop, None)
-
-    return forget
-
-
-class ClientCache:
-    """The model's SDK clients (whose HTTP pool `_transport` sends through), built on first use.
-
-    Building is locked, so a burst of threads on a fresh model builds one client per kind,
-    not one each (the losers' pools would leak connections). The cache never pickles or
-    deep-copies its clients: a copy, or a model in a worker process, builds its own.
+    Clients are built on first use and shared with every model whose connection settings
+    are equal (a copy with another key, base URL, header, timeout or retry count gets its
+    own), with one async client per event loop, closed when that loop shuts down.
+    `close()` / `aclose()`, or `with model:` / `async with model:`, release them at once.
     """
 
-    def __init__(self) -> None:
-        """Start empty."""
-        self._lock = threading.Lock()
-        self._built: dict[str, Any] = {}
-        # Our own async clients, one per event loop: an aiohttp session is bound to its loop.
-        self._per_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, openai.AsyncOpenAI] = (
-            weakref.WeakKeyDictionary()
-        )
+    # A constructor error must not quote its input: that would print the API key.
+    model_config = ConfigDict(populate_by_name=True, hide_input_in_errors=True)
+
+    openai_api_key: SecretStr | None = api_key_field()
+    """OpenRouter API key; defaults to the `OPENROUTER_API_KEY` environment variable."""
+
+    openai_api_base: str | None = base_url_field()
+    """API base URL; env `OPENROUTER_BASE_URL` (or `OPENROUTER_API_BASE`)."""
+
+    request_timeout: float | tuple[float, float] | Any | None = Field(
+        default=DEFAULT_TIMEOUT, alias="timeout"
+    )
+    """Seconds to wait for a reply (default 600: Gemini may think for minutes).
+
+    Also accepts `(connect, read)` or an `httpx2.Timeout` for full control.
+    """
+
+    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
+    """Seconds to wait for the connection itself; fails fast when OpenRouter is unreachable."""
+
+    async_transport: AsyncTransport = async_transport_field()
+    """HTTP library of the async calls: `"aiohttp"` (default) or `"httpx"` (httpx2).
+
+    aiohttp keeps hundreds of concurrent `ainvoke`s fast, where httpx2's pool slows down;
+    `http_async_client=` wins over either. Sync calls always use httpx2.
+    """
+
+    max_retries: int | None = Field(default=DEFAULT_MAX_RETRIES, ge=0)
+    """Retries on 408/409/429/5xx and connection errors, with backoff and `Retry-After`.
+
+    `None` means the default, 2; `0` turns retries off.
+    """
+
+    app_url: str | None = app_url_field()
+    """Your app's URL, sent as `HTTP-Referer` for OpenRouter's attribution."""
+
+    app_title: str | None = app_title_field()
+    """Your app's name, sent as `X-Title` and `X-OpenRouter-Title`."""
+
+    app_categories: list[str] | None = None
+    """Categories for OpenRouter's app listing, sent as `X-OpenRouter-Categories`."""
+
+    default_headers: Mapping[str, str] | None = None
+    """Extra headers on every request (they win over the attribution headers)."""
+
+    http_client: Any | None = Field(default=None, exclude=True)
+    """An `httpx2.Client` (or legacy `httpx.Client`) for proxies, TLS or pooling.
+
+    Yours to close: `close()` releases it but never closes it.
+    """
+
+    http_async_client: Any | None = Field(default=None, exclude=True)
+    """The async counterpart of `http_client`; yours to close, like it.
+
+    Its connections belong to the event loop that opened them: use it from one loop (without
+    it, each loop gets a pool of its own).
+    """
+
+    _clients: ClientCache = PrivateAttr(default_factory=ClientCache)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _accept_official_names(cls, values: Any) -> Any:
+        return rename_official_settings(values)
+
+    @model_validator(mode="after")
+    def _check_connection(self) -> Self:
+        require_api_key(self.openai_api_key, type(self).__name__)
+        self.openai_api_base = normalize_base_url(self.openai_api_base)
+        return self
 
     @property
-    def empty(self) -> bool:
-        """Whether no client has been built yet."""
-        return not self._built and not self._per_loop
+    def lc_secrets(self) -> dict[str, str]:
+        """The API key is replaced by a reference to `OPENROUTER_API_KEY` when serialized."""
+        return {"openai_api_key": API_KEY_ENV}
 
-    def _get(self, kind: str, build: Callable[[], Any]) -> Any:
-        client = self._built.get(kind)
-        if client is None:
-            with self._lock:
-                client = self._built.get(kind)
-                if client is None:
-                    client = self._built[kind] = build()
-        return client
+    # --- Clients (looked up per call, so a copy or a changed field never reuses another's)
 
-    def sync(self, options: Callable[[], dict[str, Any]], http_client: Any) -> openai.OpenAI:
-        """The sync client, built from `options()` and `http_client` the first time."""
-        client: openai.OpenAI = self._get(
-            "sync", lambda: openai.OpenAI(**options(), http_client=http_client)
+    def _headers(self) -> dict[str, str]:
+        return attribution_headers(
+            app_url=self.app_url,
+            app_title=self.app_title,
+            app_categories=self.app_categories,
+            default_headers=self.default_headers,
         )
-        return client
 
-    def async_(
-        self,
-        options: Callable[[], dict[str, Any]],
-        http_client: Any,
-        transport: AsyncTransport = "aiohttp",
-    ) -> openai.AsyncOpenAI:
-        """The async client: over the user's `http_client`, else one per running event loop.
+    def _default_query(self) -> Mapping[str, object] | None:
+        """Query parameters on every request (the chat model has `default_query`)."""
+        return None
 
-        A user's client serves every loop (its loop binding is theirs to manage). Ours is
-        built over `transport` on the loop that first needs it and closed when that loop
-        shuts down.
+    def _settings(self, http_client: Any) -> ConnectionSettings:
+        require_api_key(self.openai_api_key, type(self).__name__)
+        assert self.openai_api_key is not None  # checked just above
+        return ConnectionSettings.build(
+            api_key=self.openai_api_key,
+            base_url=normalize_base_url(self.openai_api_base),
+            headers=self._headers(),
+            timeout=resolve_timeout(self.request_timeout, self.connect_timeout),
+            max_retries=effective_max_retries(self.max_retries),
+            default_query=self._default_query(),
+            http_client=http_client,
+            async_transport=self.async_transport,
+        )
+
+    def _sync_client(self) -> openai.OpenAI:
+        settings = self._settings(self.http_client)
+        return self._clients.sync(settings, self._default_query())
+
+    def _async_client(self) -> openai.AsyncOpenAI:
+        """The async client for the running event loop (call it from a coroutine)."""
+        settings = self._settings(self.http_async_client)
+        return self._clients.async_(settings, self._default_query())
+
+    # --- Releasing clients ----------------------------------------------------------------
+
+    def close(self) -> None:
+        """Release this model's HTTP clients now.
+
+        Connections of a pool no other live model uses are closed; async pools close
+        with their event loop, or with `aclose()` on it. An `http_client=` you passed is
+        released, never closed. The model stays usable: the next call looks its clients
+        up again.
         """
-        if http_client is not None:
-            client: openai.AsyncOpenAI = self._get(
-                "async", lambda: openai.AsyncOpenAI(**options(), http_client=http_client)
-            )
-            return client
-        loop = asyncio.get_running_loop()
-        ours = self._per_loop.get(loop)
-        if ours is None:
-            with self._lock:
-                ours = self._per_loop.get(loop)
-                if ours is None:
-                    ours = self._per_loop[loop] = openai.AsyncOpenAI(
-                        **options(), http_client=build_async_http_client(transport)
-                    )
-                    close_with_loop(ours, owner=self, forget=_forgetter(self._per_loop, loop))
-        return ours
+        self._clients.close()
 
-    def __getstate__(self) -> dict[str, Any]:
-        """Pickle as an empty cache: locks and live connections do not travel."""
-        return {}
+    async def aclose(self) -> None:
+        """`close()`, and close the running event loop's pool if no other live model uses it."""
+        await self._clients.aclose()
 
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        """Unpickle as an empty cache."""
-        self.__init__()  # type: ignore[misc]
+    def __enter__(self) -> Self:
+        return self
 
-    def __deepcopy__(self, memo: dict[int, Any]) -> ClientCache:
-        """A deep copy starts empty and builds its own clients."""
-        return ClientCache()
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
 
-    def __repr__(self) -> str:
-        built = sorted(self._built) + (["async per loop"] if self._per_loop else [])
-        return f"ClientCache(built={built})"
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    def __copy__(self) -> Self:
+        # `model_copy` copies private attributes as they are: the copy must not hold the
+        # original's clients (with `update=`, its settings differ).
+        copied = super().__copy__()
+        copied._clients = ClientCache()
+        return copied

@@ -298,9 +298,11 @@ def _send(exchange: _Exchange, *, stream: bool) -> Any:
             continue
         if not response.is_error:
             return response
-        with exchange.translating():
-            response.read()  # the error body names the problem
-        response.close()
+        try:
+            with exchange.translating():
+                response.read()  # the error body names the problem
+        finally:
+            response.close()  # also when reading it failed: the connection must not stay open
         time.sleep(exchange.delay_after_status(response))
 
 
@@ -313,9 +315,11 @@ async def _asend(exchange: _Exchange, *, stream: bool) -> Any:
             continue
         if not response.is_error:
             return response
-        with exchange.translating():
-            await response.aread()
-        await response.aclose()
+        try:
+            with exchange.translating():
+                await response.aread()
+        finally:
+            await response.aclose()
         await asyncio.sleep(exchange.delay_after_status(response))
 
 

@@ -10,7 +10,6 @@ from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from typing import Any, Literal
 
 import httpx2
-import openai
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
 from langchain_core.language_models import LangSmithParams, LanguageModelInput
 from langchain_core.messages import AIMessage, BaseMessage
@@ -19,11 +18,10 @@ from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from langchain_core.runnables import Runnable
 from langchain_core.tools import BaseTool
 from langchain_openai.chat_models.base import BaseChatOpenAI
-from pydantic import ConfigDict, Field, PrivateAttr, SecretStr, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 from typing_extensions import Self
 
 from langchain_openrouter_gemini import _connection, _transport
-from langchain_openrouter_gemini._async_http import AsyncTransport, async_transport_field
 from langchain_openrouter_gemini._calls import (
     refuse_unsupported_settings,
     stream_timeout,
@@ -73,7 +71,8 @@ _RENAMED = _connection.RENAMED_SETTINGS
 register_translator(MODEL_PROVIDER, citations.translate_content, citations.translate_content_chunk)
 
 
-class ChatOpenRouterGemini(BaseChatOpenAI):
+# The connection fields narrow BaseChatOpenAI's (a key is a secret, never a callable).
+class ChatOpenRouterGemini(_connection.OpenRouterConnection, BaseChatOpenAI):  # type: ignore[misc]
     """Google Gemini models served through OpenRouter.
 
     Example:
@@ -98,45 +97,6 @@ class ChatOpenRouterGemini(BaseChatOpenAI):
 
     model_name: str = Field(default=DEFAULT_MODEL, alias="model")
     """OpenRouter model id, e.g. `google/gemini-2.5-flash` or `google/gemini-2.5-pro:nitro`."""
-
-    openai_api_key: SecretStr | None = _connection.api_key_field()
-    """OpenRouter API key; defaults to the `OPENROUTER_API_KEY` environment variable."""
-
-    openai_api_base: str | None = _connection.base_url_field()
-    """API base URL; env `OPENROUTER_BASE_URL` (or `OPENROUTER_API_BASE`)."""
-
-    request_timeout: float | tuple[float, float] | Any | None = Field(
-        default=DEFAULT_TIMEOUT, alias="timeout"
-    )
-    """Seconds to wait for a reply (default 600: Gemini may think for minutes).
-
-    Also accepts `(connect, read)` or an `openai.Timeout` for full control.
-    """
-
-    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
-    """Seconds to wait for the connection itself; fails fast when OpenRouter is unreachable."""
-
-    async_transport: AsyncTransport = async_transport_field()
-    """HTTP library of the async calls: `"aiohttp"` (default) or `"httpx"` (httpx2).
-
-    aiohttp keeps hundreds of concurrent `ainvoke`s fast, where httpx2's pool slows down;
-    `http_async_client=` wins over either. Sync calls always use httpx2.
-    """
-
-    max_retries: int | None = Field(default=2, ge=0)
-    """Retries on 408/409/429/5xx and connection errors, with backoff and `Retry-After`.
-
-    `None` means the default, 2; `0` turns retries off.
-    """
-
-    app_url: str | None = _connection.app_url_field()
-    """Your app's URL, sent as `HTTP-Referer` for OpenRouter's attribution."""
-
-    app_title: str | None = _connection.app_title_field()
-    """Your app's name, sent as `X-Title` and `X-OpenRouter-Title`."""
-
-    app_categories: list[str] | None = None
-    """Categories for OpenRouter's app listing, sent as `X-OpenRouter-Categories`."""
 
     top_k: int | None = None
     """Sample from the k most likely tokens."""
@@ -207,8 +167,6 @@ class ChatOpenRouterGemini(BaseChatOpenAI):
     response_healing: bool = False
     """Turn on OpenRouter's `response-healing` plugin for structured output."""
 
-    _clients: _connection.ClientCache = PrivateAttr(default_factory=_connection.ClientCache)
-
     @model_validator(mode="before")
     @classmethod
     def _reject_unknown_arguments(cls, values: Any) -> Any:
@@ -216,17 +174,6 @@ class ChatOpenRouterGemini(BaseChatOpenAI):
         # misspelt name in the body, where OpenRouter ignores it.
         if isinstance(values, dict):
             check_known_arguments(cls, values, also=_RENAMED)
-        return values
-
-    @model_validator(mode="before")
-    @classmethod
-    def _accept_official_names(cls, values: Any) -> Any:
-        # `site_url`/`app_name` are langchain-openrouter's spellings; accept them too.
-        if isinstance(values, dict):
-            for old, new in _RENAMED.items():
-                if old in values and new not in values:
-                    values = {**values, new: values[old]}
-                    del values[old]
         return values
 
     @field_validator("model_name")
@@ -244,11 +191,13 @@ class ChatOpenRouterGemini(BaseChatOpenAI):
 
     @model_validator(mode="after")
     def validate_environment(self) -> Self:
-        """Check the key and base URL; the HTTP clients are built on first use."""
-        _connection.require_api_key(self.openai_api_key, type(self).__name__)
+        """Settle the settings; the key and base URL are checked by `OpenRouterConnection`.
+
+        Named as in `BaseChatOpenAI` so that its check (which builds OpenAI clients at
+        construction) is replaced, not run: clients are built on first use.
+        """
         refuse_unsupported_settings(self)
         check_choice_count(self.n, source=f"{type(self).__name__}(n=...)")
-        self.openai_api_base = _connection.normalize_base_url(self.openai_api_base)
         if self.stream_usage is None:
             self.stream_usage = True  # OpenRouter always reports usage.
         check_reasoning_settings(self)
@@ -269,11 +218,6 @@ class ChatOpenRouterGemini(BaseChatOpenAI):
     def is_lc_serializable(cls) -> bool:
         """Models serialize with `dumpd`; the key is stored as a secret reference."""
         return True
-
-    @property
-    def lc_secrets(self) -> dict[str, str]:
-        """The API key is replaced by a reference to `OPENROUTER_API_KEY` when serialized."""
-        return {"openai_api_key": "OPENROUTER_API_KEY"}
 
     def _get_ls_params(self, stop: list[str] | None = None, **kwargs: Any) -> LangSmithParams:
         params = super()._get_ls_params(stop=stop, **kwargs)
@@ -304,33 +248,10 @@ class ChatOpenRouterGemini(BaseChatOpenAI):
 
         return cls(**{**parse_model_string(spec), **kwargs})
 
-    # --- Clients (built lazily so models construct fast and pickle) ---------------------
+    # --- Clients (looked up on use: see `OpenRouterConnection`) -----------------------
 
-    def _headers(self) -> dict[str, str]:
-        return _connection.attribution_headers(
-            app_url=self.app_url,
-            app_title=self.app_title,
-            app_categories=self.app_categories,
-            default_headers=self.default_headers,
-        )
-
-    def _client_options(self) -> dict[str, Any]:
-        return _connection.client_options(
-            api_key=self.openai_api_key,
-            base_url=self.openai_api_base,
-            headers=self._headers(),
-            timeout=self._timeout(),
-            max_retries=self.max_retries,
-            default_query=self.default_query,
-        )
-
-    def _sync_client(self) -> openai.OpenAI:
-        return self._clients.sync(self._client_options, self.http_client)
-
-    def _async_client(self) -> openai.AsyncOpenAI:
-        return self._clients.async_(
-            self._client_options, self.http_async_client, self.async_transport
-        )
+    def _default_query(self) -> Mapping[str, object] | None:
+        return self.default_query
 
     # --- Requests -----------------------------------------------------------------------
 

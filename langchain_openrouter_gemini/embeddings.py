@@ -12,14 +12,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-import openai
 from langchain_core.embeddings import Embeddings
 from langchain_core.load.serializable import Serializable
-from pydantic import ConfigDict, Field, PrivateAttr, SecretStr, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 from typing_extensions import Self
 
 from langchain_openrouter_gemini import _connection, _transport
-from langchain_openrouter_gemini._async_http import AsyncTransport, async_transport_field
 from langchain_openrouter_gemini._checks import check_known_arguments, check_model_kind
 from langchain_openrouter_gemini.callbacks import count_embeddings
 from langchain_openrouter_gemini.model_ids import normalize_model_id, split_variants
@@ -66,7 +64,7 @@ class _Batch:
     body: dict[str, Any]
 
 
-class OpenRouterGeminiEmbeddings(Serializable, Embeddings):
+class OpenRouterGeminiEmbeddings(_connection.OpenRouterConnection, Serializable, Embeddings):
     """Gemini embedding models served through OpenRouter.
 
     Example:
@@ -124,61 +122,14 @@ class OpenRouterGeminiEmbeddings(Serializable, Embeddings):
     max_concurrency: int = Field(default=4, ge=1)
     """At most this many requests in flight at once for `aembed_documents`."""
 
-    openai_api_key: SecretStr | None = _connection.api_key_field()
-    """OpenRouter API key; defaults to the `OPENROUTER_API_KEY` environment variable."""
-
-    openai_api_base: str | None = _connection.base_url_field()
-    """API base URL; env `OPENROUTER_BASE_URL` (or `OPENROUTER_API_BASE`)."""
-
-    request_timeout: float | tuple[float, float] | Any | None = Field(
-        default=_connection.DEFAULT_TIMEOUT, alias="timeout"
-    )
-    """Seconds to wait for a reply; also `(connect, read)` or an `httpx2.Timeout`."""
-
-    connect_timeout: float = _connection.DEFAULT_CONNECT_TIMEOUT
-    """Seconds to wait for the connection itself."""
-
-    async_transport: AsyncTransport = async_transport_field()
-    """HTTP library of the async calls: `"aiohttp"` (default) or `"httpx"` (httpx2).
-
-    aiohttp keeps hundreds of concurrent `ainvoke`s fast, where httpx2's pool slows down;
-    `http_async_client=` wins over either. Sync calls always use httpx2.
-    """
-
-    max_retries: int | None = Field(default=_connection.DEFAULT_MAX_RETRIES, ge=0)
-    """Retries on 408/409/429/5xx and connection errors, with backoff and `Retry-After`."""
-
-    app_url: str | None = _connection.app_url_field()
-    """Your app's URL, sent as `HTTP-Referer` for OpenRouter's attribution."""
-
-    app_title: str | None = _connection.app_title_field()
-    """Your app's name, sent as `X-Title` and `X-OpenRouter-Title`."""
-
-    app_categories: list[str] | None = None
-    """Categories for OpenRouter's app listing, sent as `X-OpenRouter-Categories`."""
-
-    default_headers: dict[str, str] | None = None
-    """Extra headers on every request (they win over the attribution headers)."""
-
-    http_client: Any | None = Field(default=None, exclude=True)
-    """An `httpx2.Client` (or legacy `httpx.Client`) for proxies, TLS or pooling."""
-
-    http_async_client: Any | None = Field(default=None, exclude=True)
-    """The async counterpart of `http_client`."""
-
-    _clients: _connection.ClientCache = PrivateAttr(default_factory=_connection.ClientCache)
-
     @model_validator(mode="before")
     @classmethod
     def _check_arguments(cls, values: Any) -> Any:
         if not isinstance(values, dict):
             return values
-        values = dict(values)
-        for old, new in _RENAMED.items():
-            if old in values and new not in values:
-                values[new] = values.pop(old)
+        # Runs before `OpenRouterConnection` renames `site_url` / `app_name`.
         check_known_arguments(
-            cls, values, fix="Its settings are listed in the embeddings reference."
+            cls, values, also=_RENAMED, fix="Its settings are listed in the embeddings reference."
         )
         return values
 
@@ -201,8 +152,6 @@ class OpenRouterGeminiEmbeddings(Serializable, Embeddings):
 
     @model_validator(mode="after")
     def _check_environment(self) -> Self:
-        _connection.require_api_key(self.openai_api_key, type(self).__name__)
-        self.openai_api_base = _connection.normalize_base_url(self.openai_api_base)
         base, _variants = split_variants(self.model)
         if (
             self.dimensions is not None
@@ -228,11 +177,6 @@ class OpenRouterGeminiEmbeddings(Serializable, Embeddings):
         """The import path LangChain's `load` uses to rebuild this class."""
         return ["langchain_openrouter_gemini", "embeddings"]
 
-    @property
-    def lc_secrets(self) -> dict[str, str]:
-        """The API key is replaced by a reference to `OPENROUTER_API_KEY` when serialized."""
-        return {"openai_api_key": _connection.API_KEY_ENV}
-
     @classmethod
     def from_model_string(cls, spec: str, **kwargs: Any) -> OpenRouterGeminiEmbeddings:
         """Build from `"openrouter:google/gemini-embedding-001?dimensions=768"`.
@@ -243,30 +187,7 @@ class OpenRouterGeminiEmbeddings(Serializable, Embeddings):
 
         return cls(**{**parse_embeddings_string(spec), **kwargs})
 
-    # --- Clients --------------------------------------------------------------------
-
-    def _client_options(self) -> dict[str, Any]:
-        headers = _connection.attribution_headers(
-            app_url=self.app_url,
-            app_title=self.app_title,
-            app_categories=self.app_categories,
-            default_headers=self.default_headers,
-        )
-        return _connection.client_options(
-            api_key=self.openai_api_key,
-            base_url=self.openai_api_base,
-            headers=headers,
-            timeout=self._timeout(),
-            max_retries=self.max_retries,
-        )
-
-    def _sync_client(self) -> openai.OpenAI:
-        return self._clients.sync(self._client_options, self.http_client)
-
-    def _async_client(self) -> openai.AsyncOpenAI:
-        return self._clients.async_(
-            self._client_options, self.http_async_client, self.async_transport
-        )
+    # --- Clients (looked up on use: see `OpenRouterConnection`) -----------------------
 
     def _timeout(self) -> Any:
         return _connection.resolve_timeout(self.request_timeout, self.connect_timeout)

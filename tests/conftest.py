@@ -25,3 +25,15 @@ def _no_ambient_key(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequ
     # Unit tests pass keys explicitly; a developer's real key must never be picked up.
     if request.node.get_closest_marker("vcr") is None:
         monkeypatch.delenv("OPENROUTER_API_KEY", raising=False)
+
+
+@pytest.fixture
+def fresh_sync_pool(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The test's models get a sync connection pool of their own, used by no earlier test.
+
+    Models share the process's sync pool, and `close()` closes it only when no other live
+    model uses it: a model some other test left alive would keep it open.
+    """
+    from langchain_openrouter_gemini import _clients
+
+    monkeypatch.setattr(_clients._REGISTRY, "sync_default", None)

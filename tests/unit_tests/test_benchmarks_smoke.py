@@ -17,7 +17,7 @@ REPO = Path(__file__).resolve().parents[2]
 SYNC_AND_ASYNC = ["floor", "langchain floor", "ChatOpenAI", "ChatOpenRouter", "ours"]
 ASYNC_ONLY = ["floor (aiohttp)", "langchain floor (aiohttp)"]  # they run row 3 only
 CONTENDERS = [*SYNC_AND_ASYNC[:2], *ASYNC_ONLY, *SYNC_AND_ASYNC[2:]]
-COMPARED_ROWS = {"1", "2", "3", "4", "5", "6"}  # every contender runs these
+COMPARED_ROWS = {"1", "2", "3", "4", "5", "6", "9"}  # every contender runs these
 ASYNC_ROWS = {"3"}
 OURS_ONLY_ROWS = {"7", "8", "10"}
 
