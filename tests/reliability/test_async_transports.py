@@ -211,7 +211,7 @@ def test_threads_each_with_their_own_loops_share_one_model(
 
 
 @pytest.mark.parametrize("transport", ASYNC_TRANSPORTS)
-def test_a_model_dropped_while_its_loop_runs_closes_its_client(
+def test_a_model_dropped_while_its_loop_runs_leaves_nothing_unclosed(
     emulator: OpenRouterEmulator, transport: str
 ) -> None:
     async def use_and_drop() -> None:
@@ -221,7 +221,7 @@ def test_a_model_dropped_while_its_loop_runs_closes_its_client(
         await model.ainvoke("hi")
         del model
         gc.collect()
-        await asyncio.sleep(0.05)  # the close runs on the loop, a turn later
+        await asyncio.sleep(0.05)
 
     with nothing_left_unclosed():
         asyncio.run(use_and_drop())
