@@ -14,19 +14,7 @@ from langchain_openrouter_gemini._version import __version__ as __version__
 
 if TYPE_CHECKING:
     # Static view of the lazy table below, for type checkers and IDEs.
-    from langchain_openrouter_gemini.account import KeyInfo
-    from langchain_openrouter_gemini.callbacks import (
-        OpenRouterCallbackHandler,
-        get_openrouter_callback,
-    )
-    from langchain_openrouter_gemini.chat_models import ChatOpenRouterGemini
-    from langchain_openrouter_gemini.content import (
-        audio,
-        file,
-        image,
-        pdf,
-        video,
-    )
+    from langchain_openrouter_gemini.chat.model import ChatOpenRouterGemini
     from langchain_openrouter_gemini.embeddings import OpenRouterGeminiEmbeddings
     from langchain_openrouter_gemini.errors import (
         OpenRouterAuthenticationError,
@@ -49,30 +37,42 @@ if TYPE_CHECKING:
         OpenRouterTimeoutError,
         OpenRouterUpstreamError,
     )
-    from langchain_openrouter_gemini.generations import Generation
-    from langchain_openrouter_gemini.model_string import (
+    from langchain_openrouter_gemini.factories import (
         init_chat_model,
         init_embeddings,
     )
-    from langchain_openrouter_gemini.server_tools import web_search_tool
+    from langchain_openrouter_gemini.features.server_tools import web_search_tool
+    from langchain_openrouter_gemini.media.content import (
+        audio,
+        file,
+        image,
+        pdf,
+        video,
+    )
+    from langchain_openrouter_gemini.usage.account import KeyInfo
+    from langchain_openrouter_gemini.usage.callbacks import (
+        OpenRouterCallbackHandler,
+        get_openrouter_callback,
+    )
+    from langchain_openrouter_gemini.usage.generations import Generation
 
 # Public name -> the module that defines it. A new export is a line here, its name in
 # `__all__` and its import in the `TYPE_CHECKING` block (a test checks the three agree).
 _EXPORTS: dict[str, str] = {
-    "ChatOpenRouterGemini": "chat_models",
+    "ChatOpenRouterGemini": "chat.model",
     "OpenRouterGeminiEmbeddings": "embeddings",
-    "init_chat_model": "model_string",
-    "init_embeddings": "model_string",
-    "OpenRouterCallbackHandler": "callbacks",
-    "get_openrouter_callback": "callbacks",
-    "audio": "content",
-    "file": "content",
-    "image": "content",
-    "pdf": "content",
-    "video": "content",
-    "KeyInfo": "account",
-    "Generation": "generations",
-    "web_search_tool": "server_tools",
+    "init_chat_model": "factories",
+    "init_embeddings": "factories",
+    "OpenRouterCallbackHandler": "usage.callbacks",
+    "get_openrouter_callback": "usage.callbacks",
+    "audio": "media.content",
+    "file": "media.content",
+    "image": "media.content",
+    "pdf": "media.content",
+    "video": "media.content",
+    "KeyInfo": "usage.account",
+    "Generation": "usage.generations",
+    "web_search_tool": "features.server_tools",
     "OpenRouterAuthenticationError": "errors",
     "OpenRouterBadRequestError": "errors",
     "OpenRouterBudgetExceededError": "errors",

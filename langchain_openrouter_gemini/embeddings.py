@@ -1,7 +1,7 @@
 """`OpenRouterGeminiEmbeddings`: Gemini embeddings through OpenRouter as LangChain `Embeddings`.
 
-Glue, like the chat model: connection settings and SDK clients come from `_connection`,
-requests go through `_transport` (the same retry policy and typed errors as chat), and the
+Glue, like the chat model: connection settings and SDK clients come from `transport.connection`,
+requests go through `transport.exchange` (the same retry policy and typed errors as chat), and the
 wire format lives in `wire/embeddings.py`.
 """
 
@@ -17,11 +17,11 @@ from langchain_core.load.serializable import Serializable
 from pydantic import ConfigDict, Field, field_validator, model_validator
 from typing_extensions import Self
 
-from langchain_openrouter_gemini import _connection, _transport
-from langchain_openrouter_gemini._checks import check_known_arguments, check_model_kind
-from langchain_openrouter_gemini.callbacks import count_embeddings
+from langchain_openrouter_gemini.checks import check_known_arguments, check_model_kind
+from langchain_openrouter_gemini.features.routing import ProviderPreferences, build_openrouter_body
 from langchain_openrouter_gemini.model_ids import normalize_model_id, split_variants
-from langchain_openrouter_gemini.routing import ProviderPreferences, build_openrouter_body
+from langchain_openrouter_gemini.transport import connection, exchange
+from langchain_openrouter_gemini.usage.callbacks import count_embeddings
 from langchain_openrouter_gemini.wire.embeddings import (
     EMBEDDINGS_PATH,
     EmbeddingUsage,
@@ -47,7 +47,7 @@ DEFAULT_CHUNK_SIZE = 100
 GEMINI_RECOMMENDED_DIMENSIONS = (768, 1536, 3072)
 GEMINI_MAX_DIMENSIONS = 3072
 
-_RENAMED = _connection.RENAMED_SETTINGS
+_RENAMED = connection.RENAMED_SETTINGS
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ class _Batch:
     body: dict[str, Any]
 
 
-class OpenRouterGeminiEmbeddings(_connection.OpenRouterConnection, Serializable, Embeddings):
+class OpenRouterGeminiEmbeddings(connection.OpenRouterConnection, Serializable, Embeddings):
     """Gemini embedding models served through OpenRouter.
 
     Example:
@@ -183,14 +183,14 @@ class OpenRouterGeminiEmbeddings(_connection.OpenRouterConnection, Serializable,
 
         Keyword arguments win over parameters in the string.
         """
-        from langchain_openrouter_gemini.model_string import parse_embeddings_string
+        from langchain_openrouter_gemini.model_ids import parse_embeddings_string
 
         return cls(**{**parse_embeddings_string(spec), **kwargs})
 
     # --- Clients (looked up on use: see `OpenRouterConnection`) -----------------------
 
     def _timeout(self) -> Any:
-        return _connection.resolve_timeout(self.request_timeout, self.connect_timeout)
+        return connection.resolve_timeout(self.request_timeout, self.connect_timeout)
 
     # --- Planning and reading (shared by the sync and async paths) -------------------
 
@@ -271,7 +271,7 @@ class OpenRouterGeminiEmbeddings(_connection.OpenRouterConnection, Serializable,
             [
                 self._read(
                     batch,
-                    _transport.post_json(client, batch.body, timeout, path=EMBEDDINGS_PATH),
+                    exchange.post_json(client, batch.body, timeout, path=EMBEDDINGS_PATH),
                 )
                 for batch in plan
             ]
@@ -290,9 +290,7 @@ class OpenRouterGeminiEmbeddings(_connection.OpenRouterConnection, Serializable,
 
         async def send(batch: _Batch) -> EmbeddingResult:
             async with gate:
-                data = await _transport.apost_json(
-                    client, batch.body, timeout, path=EMBEDDINGS_PATH
-                )
+                data = await exchange.apost_json(client, batch.body, timeout, path=EMBEDDINGS_PATH)
             return self._read(batch, data)
 
         tasks = [asyncio.ensure_future(send(batch)) for batch in plan]

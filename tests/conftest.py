@@ -34,6 +34,6 @@ def fresh_sync_pool(monkeypatch: pytest.MonkeyPatch) -> None:
     Models share the process's sync pool, and `close()` closes it only when no other live
     model uses it: a model some other test left alive would keep it open.
     """
-    from langchain_openrouter_gemini import _clients
+    from langchain_openrouter_gemini.transport import clients as _clients
 
     monkeypatch.setattr(_clients._REGISTRY, "sync_default", None)

@@ -41,7 +41,7 @@ from langchain_openrouter_gemini.catalogue.profiles import (
     model_profile,
     profile_from_models_endpoint,
 )
-from langchain_openrouter_gemini.wire.reasoning_rules import ReasoningRules
+from langchain_openrouter_gemini.wire.request.reasoning_rules import ReasoningRules
 
 __all__ = [
     "CATALOGUE",

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from langchain_openrouter_gemini.wire.reasoning_rules import ReasoningRules
+from langchain_openrouter_gemini.wire.request.reasoning_rules import ReasoningRules
 
 __all__ = ["EmbeddingModel", "GeminiModel", "Prices", "embedding_from_entry", "model_from_entry"]
 

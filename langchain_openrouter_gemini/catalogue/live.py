@@ -23,7 +23,7 @@ from langchain_openrouter_gemini.catalogue.profiles import (
     profile_from_models_endpoint,
     profile_of,
 )
-from langchain_openrouter_gemini.wire.reasoning_rules import ReasoningRules
+from langchain_openrouter_gemini.wire.request.reasoning_rules import ReasoningRules
 
 __all__ = [
     "CatalogueDiff",
@@ -90,14 +90,14 @@ def fetch_models(
     import httpx2
     import openai
 
-    from langchain_openrouter_gemini import _transport
+    from langchain_openrouter_gemini.transport import exchange
 
     client = openai.OpenAI(
         api_key=api_key or "sk-or-none", base_url=base_url, max_retries=max_retries
     )
     try:
         limit = httpx2.Timeout(timeout, connect=min(timeout, 10.0))
-        payload = _transport.get_json(client, "models", limit, params={"output_modalities": "all"})
+        payload = exchange.get_json(client, "models", limit, params={"output_modalities": "all"})
     finally:
         client.close()
     data = payload.get("data") if isinstance(payload, Mapping) else None

@@ -87,7 +87,7 @@ def add_parser(commands: Subcommands) -> None:
 
 def run(args: argparse.Namespace, term: Terminal) -> int:
     """Ask the question; the answer streams (or prints as JSON with `--json-schema`)."""
-    from langchain_openrouter_gemini.chat_models import ChatOpenRouterGemini
+    from langchain_openrouter_gemini.chat.model import ChatOpenRouterGemini
 
     messages = _messages(args)
     schema = _load_schema(args.json_schema) if args.json_schema else None
@@ -133,7 +133,7 @@ def _refuse_key_in(spec: str) -> None:
 
 
 def _attachments(args: argparse.Namespace) -> list[dict[str, Any]]:
-    from langchain_openrouter_gemini import content
+    from langchain_openrouter_gemini.media import content
 
     blocks = []
     for flag in _ATTACHMENTS:

@@ -40,7 +40,7 @@ def add_parser(commands: Subcommands) -> None:
 
 def run(args: argparse.Namespace, term: Terminal) -> int:
     """Print the key's limit and usage; exit code 2 without a key, 1 when OpenRouter fails."""
-    from langchain_openrouter_gemini.chat_models import ChatOpenRouterGemini
+    from langchain_openrouter_gemini.chat.model import ChatOpenRouterGemini
 
     with endpoint(args.offline) as settings:
         info = ChatOpenRouterGemini(**settings).get_key_info().model_dump()

@@ -69,7 +69,7 @@ def live_target(key: str) -> str:
     server itself: the bundled emulator names itself in its `Server` header, whatever
     address it was started at.
     """
-    from langchain_openrouter_gemini._connection import (
+    from langchain_openrouter_gemini.transport.connection import (
         BASE_URL_ENVS,
         DEFAULT_BASE_URL,
         normalize_base_url,

@@ -50,7 +50,7 @@ class _Tour:
     """Runs the steps; in offline mode each step scripts the emulator's answers first."""
 
     def __init__(self, term: Terminal, settings: dict[str, Any], emulator: Any) -> None:
-        from langchain_openrouter_gemini.chat_models import ChatOpenRouterGemini
+        from langchain_openrouter_gemini.chat.model import ChatOpenRouterGemini
 
         self.term = term
         self.emulator = emulator
@@ -81,7 +81,7 @@ class _Tour:
         )
 
     def multimodal(self) -> None:
-        from langchain_openrouter_gemini import content
+        from langchain_openrouter_gemini.media import content
         from langchain_openrouter_gemini.testing import Reply, samples
 
         self.heading("1. A question about an image (a colour gradient drawn on the spot)")
@@ -160,9 +160,9 @@ class _Tour:
         self.record("structured output", result["raw"])
 
     def retrieval(self) -> None:
-        from langchain_openrouter_gemini.callbacks import get_openrouter_callback
         from langchain_openrouter_gemini.embeddings import OpenRouterGeminiEmbeddings
         from langchain_openrouter_gemini.testing import Reply
+        from langchain_openrouter_gemini.usage.callbacks import get_openrouter_callback
 
         self.heading("5. Retrieval: embed notes, find the closest, answer with sources")
         self.script(Reply.text("Bergen gets about 2,250 mm of rain a year [1]."))

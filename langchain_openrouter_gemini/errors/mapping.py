@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 import httpx2
 import openai
 
-from langchain_openrouter_gemini._connection import served_by_emulator
 from langchain_openrouter_gemini.errors.messages import (
     MessageContext,
     describe,
@@ -31,6 +30,7 @@ from langchain_openrouter_gemini.errors.retryable import (
     should_retry,
     transient_code,
 )
+from langchain_openrouter_gemini.transport.connection import served_by_emulator
 
 if TYPE_CHECKING:
     pass

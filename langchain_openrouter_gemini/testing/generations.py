@@ -86,7 +86,7 @@ def _cache_discount(model: str, usage: Mapping[str, Any]) -> float | None:
         return None
     try:
         # Imported by name: the emulator runs without the rest of the package if need be.
-        caching = importlib.import_module("langchain_openrouter_gemini.caching")
+        caching = importlib.import_module("langchain_openrouter_gemini.features.caching")
         metadata = {
             "input_tokens": usage.get("prompt_tokens") or 0,
             "input_token_details": {"cache_read": cached, "cache_creation": written},

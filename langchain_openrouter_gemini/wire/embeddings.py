@@ -27,7 +27,7 @@ from langchain_openrouter_gemini.errors import (
     error_from_payload,
     malformed_response,
 )
-from langchain_openrouter_gemini.wire.usage import cost_fields, usage_to_metadata
+from langchain_openrouter_gemini.wire.response.usage import cost_fields, usage_to_metadata
 
 __all__ = [
     "EMBEDDINGS_PATH",

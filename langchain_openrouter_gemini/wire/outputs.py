@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from langchain_openrouter_gemini.wire._blocks import DATA_URL_HEAD, DATA_URL_HEAD_MAX
+from langchain_openrouter_gemini.wire.blocks import DATA_URL_HEAD, DATA_URL_HEAD_MAX
 
 __all__ = ["annotations_to_citations", "image_reply_blocks", "images_to_blocks"]
 

@@ -21,7 +21,6 @@ from langchain_core.rate_limiters import InMemoryRateLimiter
 from ray.util import ActorPool
 
 from langchain_openrouter_gemini import ChatOpenRouterGemini
-from langchain_openrouter_gemini.ray_rate_limiter import RayRateLimiter
 from langchain_openrouter_gemini.testing import OpenRouterEmulator, RecordedRequest
 from langchain_openrouter_gemini.testing.echo import echo_reply
 from langchain_openrouter_gemini.testing.usage import (
@@ -29,6 +28,7 @@ from langchain_openrouter_gemini.testing.usage import (
     text_tokens,
     usage_object,
 )
+from langchain_openrouter_gemini.usage.ray_rate_limiter import RayRateLimiter
 
 pytestmark = pytest.mark.usefixtures("cluster")
 

@@ -10,9 +10,9 @@ import pytest
 from langchain_core.messages import HumanMessage, ToolMessage
 
 from langchain_openrouter_gemini import ChatOpenRouterGemini
-from langchain_openrouter_gemini.callbacks import get_openrouter_callback
 from langchain_openrouter_gemini.catalogue import estimate_cost
 from langchain_openrouter_gemini.testing import Reply
+from langchain_openrouter_gemini.usage.callbacks import get_openrouter_callback
 from tests import recording
 
 pytestmark = pytest.mark.vcr

@@ -12,7 +12,7 @@ from langchain_core.prompts import ChatPromptTemplate
 from langchain_core.runnables import RunnableLambda
 
 from langchain_openrouter_gemini import ChatOpenRouterGemini
-from langchain_openrouter_gemini.routing import ProviderPreferences
+from langchain_openrouter_gemini.features.routing import ProviderPreferences
 from tests import recording
 
 pytestmark = pytest.mark.vcr
@@ -93,7 +93,7 @@ def test_fallback_model_is_reported(script: Callable[..., None], vcr: Any) -> No
 
 @pytest.mark.parametrize("stream", [False, True], ids=["invoke", "stream"])
 def test_callback_totals_match_a_three_step_chain(stream: bool) -> None:
-    from langchain_openrouter_gemini.callbacks import get_openrouter_callback
+    from langchain_openrouter_gemini.usage.callbacks import get_openrouter_callback
 
     llm = model()
     seen: list[Any] = []

@@ -24,10 +24,11 @@ from typing import Any
 import openai
 import pytest
 
-from langchain_openrouter_gemini import ChatOpenRouterGemini, OpenRouterGeminiEmbeddings, _retry
-from langchain_openrouter_gemini import _async_http as async_http
+from langchain_openrouter_gemini import ChatOpenRouterGemini, OpenRouterGeminiEmbeddings
 from langchain_openrouter_gemini import errors as e
 from langchain_openrouter_gemini.testing import Fault, OpenRouterEmulator
+from langchain_openrouter_gemini.transport import async_http
+from langchain_openrouter_gemini.transport import retry as _retry
 from tests.reliability.conftest import ASYNC_TRANSPORTS
 
 KEY = "sk-or-emulator"

@@ -29,9 +29,10 @@ from langchain_openrouter_gemini.testing.render import (
     stream_chunks,
 )
 from langchain_openrouter_gemini.testing.signatures import SignatureBook
-from langchain_openrouter_gemini.wire.response import completion_to_result, decode_body
-from langchain_openrouter_gemini.wire.sse import SSELineDecoder
-from langchain_openrouter_gemini.wire.stream import StreamParser
+from langchain_openrouter_gemini.transport.body import decode_body
+from langchain_openrouter_gemini.transport.sse import SSELineDecoder
+from langchain_openrouter_gemini.wire.response.chat import completion_to_result
+from langchain_openrouter_gemini.wire.response.stream import StreamParser
 
 # Two shared CI cores: modest example counts, the same examples on every run.
 FUZZ = settings(

@@ -27,8 +27,8 @@ from langchain_openrouter_gemini.testing import Reply
 from langchain_openrouter_gemini.testing.render import materialize, stream_chunks
 from langchain_openrouter_gemini.testing.replies import ToolCallSpec
 from langchain_openrouter_gemini.testing.signatures import SignatureBook
-from langchain_openrouter_gemini.wire.sse import SSELineDecoder
-from langchain_openrouter_gemini.wire.stream import StreamParser
+from langchain_openrouter_gemini.transport.sse import SSELineDecoder
+from langchain_openrouter_gemini.wire.response.stream import StreamParser
 from tests.reliability.test_parser_properties import FUZZ as SPEC
 from tests.reliability.test_parser_properties import REQUEST
 

@@ -25,9 +25,9 @@ from langchain_openrouter_gemini import (
     OpenRouterError,
     get_openrouter_callback,
 )
-from langchain_openrouter_gemini.callbacks import OpenRouterCallbackHandler
 from langchain_openrouter_gemini.errors import is_retryable
 from langchain_openrouter_gemini.testing import OpenRouterEmulator, Reply
+from langchain_openrouter_gemini.usage.callbacks import OpenRouterCallbackHandler
 
 
 def model(emulator: OpenRouterEmulator, **kwargs: Any) -> ChatOpenRouterGemini:

@@ -9,7 +9,7 @@ import pytest
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
 from langchain_openrouter_gemini import ChatOpenRouterGemini, get_openrouter_callback
-from langchain_openrouter_gemini.caching import cache_hit_tokens, estimate_cache_savings
+from langchain_openrouter_gemini.features.caching import cache_hit_tokens, estimate_cache_savings
 from langchain_openrouter_gemini.testing import OpenRouterEmulator, Reply
 
 MANUAL = "Section 1: keep the lid closed. " * 200

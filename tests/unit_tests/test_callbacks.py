@@ -15,11 +15,11 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 from langchain_core.prompts import ChatPromptTemplate
 from langchain_core.runnables import RunnableLambda
 
-from langchain_openrouter_gemini.callbacks import (
+from langchain_openrouter_gemini.catalogue import estimate_cost
+from langchain_openrouter_gemini.usage.callbacks import (
     OpenRouterCallbackHandler,
     get_openrouter_callback,
 )
-from langchain_openrouter_gemini.catalogue import estimate_cost
 
 
 class FakeOpenRouterModel(BaseChatModel):

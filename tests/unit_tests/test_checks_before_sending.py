@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
 from langchain_openrouter_gemini import ChatOpenRouterGemini
-from langchain_openrouter_gemini._mime import (
+from langchain_openrouter_gemini.media.mime import (
     BASE64_CHECK_CHARS,
     base64_problem,
     bytes_contradict,

@@ -13,8 +13,8 @@ from langchain_core.messages import AIMessage, AIMessageChunk
 
 from langchain_openrouter_gemini import ChatOpenRouterGemini
 from langchain_openrouter_gemini.testing import OpenRouterEmulator, Reply
-from langchain_openrouter_gemini.wire.citations import citations_from_annotations
-from langchain_openrouter_gemini.wire.response import completion_to_result
+from langchain_openrouter_gemini.wire.response.chat import completion_to_result
+from langchain_openrouter_gemini.wire.response.citations import citations_from_annotations
 
 ANSWER = "Gemini 3 Pro leads the board [1]. Flash is the cheapest [2]."
 # Shapes as OpenRouter documents them for web search (Exa excerpts joined by [...]).

@@ -14,7 +14,7 @@ import openai
 import pytest
 
 from langchain_openrouter_gemini import ChatOpenRouterGemini, OpenRouterGeminiEmbeddings
-from langchain_openrouter_gemini._connection import (
+from langchain_openrouter_gemini.transport.connection import (
     attribution_headers,
     normalize_base_url,
     resolve_timeout,

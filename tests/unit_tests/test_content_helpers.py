@@ -1,4 +1,4 @@
-"""`langchain_openrouter_gemini.content`: blocks from paths, bytes and URLs."""
+"""`langchain_openrouter_gemini.media.content`: blocks from paths, bytes and URLs."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from langchain_openrouter_gemini import content
-from langchain_openrouter_gemini.wire.parts import convert_content
+from langchain_openrouter_gemini.media import content
+from langchain_openrouter_gemini.wire.request.parts import convert_content
 
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
@@ -198,7 +198,7 @@ def test_directory_is_not_a_file(tmp_path: Path) -> None:
 
 def test_refusals_carry_what_went_wrong_for_other_front_ends() -> None:
     # The CLI words its own advice from these (flags, not Python helpers).
-    from langchain_openrouter_gemini.content import ContentSourceError
+    from langchain_openrouter_gemini.media.content import ContentSourceError
     from langchain_openrouter_gemini.testing import samples
 
     with pytest.raises(ContentSourceError) as wrong:

@@ -20,7 +20,7 @@ from langchain_openrouter_gemini import (
     init_embeddings,
 )
 from langchain_openrouter_gemini import errors as e
-from langchain_openrouter_gemini.callbacks import get_openrouter_callback
+from langchain_openrouter_gemini.usage.callbacks import get_openrouter_callback
 from tests.unit_tests.fake_transport import FakeOpenRouter
 
 KEY = "sk-or-v1-embeddings-0123456789abcdef0123456789"

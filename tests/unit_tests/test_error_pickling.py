@@ -19,7 +19,7 @@ from langchain_core.messages import AIMessage, AIMessageChunk
 import langchain_openrouter_gemini as package
 from langchain_openrouter_gemini import errors as e
 from langchain_openrouter_gemini.cli.command import UsageError
-from langchain_openrouter_gemini.content import ContentSourceError
+from langchain_openrouter_gemini.media.content import ContentSourceError
 from langchain_openrouter_gemini.testing.handler import Aborted
 
 _URL = "https://openrouter.ai/api/v1/chat/completions"

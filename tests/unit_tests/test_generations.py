@@ -21,12 +21,12 @@ from langchain_openrouter_gemini import (
     KeyInfo,
     OpenRouterGenerationNotFoundError,
 )
-from langchain_openrouter_gemini.account import key_info_from_payload
-from langchain_openrouter_gemini.caching import estimate_cache_savings
 from langchain_openrouter_gemini.errors import OpenRouterMalformedResponseError
-from langchain_openrouter_gemini.generations import generation_from_payload
+from langchain_openrouter_gemini.features.caching import estimate_cache_savings
 from langchain_openrouter_gemini.testing import OpenRouterEmulator, Reply
 from langchain_openrouter_gemini.testing.keys import KEY_LIMIT
+from langchain_openrouter_gemini.usage.account import key_info_from_payload
+from langchain_openrouter_gemini.usage.generations import generation_from_payload
 
 KEY = "sk-or-v1-" + "a" * 64
 # `data` as OpenRouter's API reference gives it for GET /generation.

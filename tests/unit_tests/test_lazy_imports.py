@@ -52,9 +52,9 @@ def test_names_resolve_on_first_use_to_the_defining_module() -> None:
         init_chat_model,
         pdf,
     )
-    from langchain_openrouter_gemini.callbacks import get_openrouter_callback as defined
-    from langchain_openrouter_gemini.chat_models import ChatOpenRouterGemini as cls
-    from langchain_openrouter_gemini.content import image as image_helper
+    from langchain_openrouter_gemini.chat.model import ChatOpenRouterGemini as cls
+    from langchain_openrouter_gemini.media.content import image as image_helper
+    from langchain_openrouter_gemini.usage.callbacks import get_openrouter_callback as defined
 
     assert ChatOpenRouterGemini is cls and get_openrouter_callback is defined
     assert image is image_helper and pdf(b"%PDF-1.4 x")["mime_type"] == "application/pdf"

@@ -8,7 +8,7 @@ import wave
 
 import pytest
 
-from langchain_openrouter_gemini._mime import (
+from langchain_openrouter_gemini.media.mime import (
     SNIFF_BYTES,
     audio_format_for_mime,
     default_filename,

@@ -126,7 +126,7 @@ def test_token_estimate_is_gemini_not_tiktoken(monkeypatch: pytest.MonkeyPatch) 
     from langchain_core.messages import HumanMessage
 
     from langchain_openrouter_gemini import ChatOpenRouterGemini
-    from langchain_openrouter_gemini.tokens import estimate_tokens
+    from langchain_openrouter_gemini.usage.tokens import estimate_tokens
 
     monkeypatch.setenv("OPENROUTER_API_KEY", "sk-or-test")
     llm = ChatOpenRouterGemini()

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from langchain_openrouter_gemini.wire.parts import (
+from langchain_openrouter_gemini.wire.request.parts import (
     annotations_to_citations,
     convert_content,
     images_to_blocks,

@@ -13,7 +13,7 @@ import pytest
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
 from langchain_openrouter_gemini import ChatOpenRouterGemini
-from langchain_openrouter_gemini.callbacks import get_openrouter_callback
+from langchain_openrouter_gemini.usage.callbacks import get_openrouter_callback
 from tests.unit_tests.fake_transport import FakeOpenRouter
 
 KEY = "sk-or-v1-0123456789abcdef0123456789abcdef"

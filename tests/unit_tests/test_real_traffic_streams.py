@@ -20,8 +20,8 @@ from langchain_core.messages.utils import message_chunk_to_message
 
 from langchain_openrouter_gemini import ChatOpenRouterGemini
 from langchain_openrouter_gemini import errors as e
-from langchain_openrouter_gemini.wire.response import completion_to_result
-from langchain_openrouter_gemini.wire.stream import StreamParser
+from langchain_openrouter_gemini.wire.response.chat import completion_to_result
+from langchain_openrouter_gemini.wire.response.stream import StreamParser
 from tests.unit_tests.fake_transport import completion
 from tests.unit_tests.sse import USAGE, chunk, lines
 

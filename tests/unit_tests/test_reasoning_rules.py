@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from langchain_openrouter_gemini import ChatOpenRouterGemini
-from langchain_openrouter_gemini.wire.reasoning_rules import (
+from langchain_openrouter_gemini.wire.request.reasoning_rules import (
     EFFORT_ORDER,
     ReasoningRules,
     apply_reasoning_rules,

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from typing_extensions import TypedDict
 
 from langchain_openrouter_gemini import ChatOpenRouterGemini
-from langchain_openrouter_gemini.schema import RECURSION_DEPTH, has_recursive_refs
+from langchain_openrouter_gemini.features.schema import RECURSION_DEPTH, has_recursive_refs
 from langchain_openrouter_gemini.testing import OpenRouterEmulator, Reply
 
 

@@ -16,7 +16,7 @@ from langchain_core.messages import (
     messages_to_dict,
 )
 
-from langchain_openrouter_gemini.wire.request import messages_to_wire
+from langchain_openrouter_gemini.wire.request.messages import messages_to_wire
 from tests.unit_tests.sse import ENCRYPTED
 
 TOOL_CALL = {

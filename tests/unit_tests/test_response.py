@@ -7,7 +7,8 @@ import json
 import pytest
 
 from langchain_openrouter_gemini.errors import OpenRouterError, OpenRouterMalformedResponseError
-from langchain_openrouter_gemini.wire.response import completion_to_result, decode_body
+from langchain_openrouter_gemini.transport.body import decode_body
+from langchain_openrouter_gemini.wire.response.chat import completion_to_result
 from tests.unit_tests.fake_transport import completion
 from tests.unit_tests.sse import ENCRYPTED
 

@@ -62,7 +62,7 @@ def test_the_transport_retries_exactly_what_is_retryable_says(
     seen.clear()
     retried = _model(_error_reply(status, headers), seen, max_retries=1)
     # The backoff is not what is tested here: skip the wait.
-    sleep = mock.patch("langchain_openrouter_gemini._transport.time.sleep")
+    sleep = mock.patch("langchain_openrouter_gemini.transport.exchange.time.sleep")
     with sleep, contextlib.suppress(e.OpenRouterError):
         retried.invoke("hi")
     assert (len(seen) == 2) is verdict, (status, headers)

@@ -7,7 +7,12 @@ import time
 
 import pytest
 
-from langchain_openrouter_gemini._retry import MAX_DELAY, Retries, server_delay, should_retry
+from langchain_openrouter_gemini.transport.retry import (
+    MAX_DELAY,
+    Retries,
+    server_delay,
+    should_retry,
+)
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from langchain_openrouter_gemini.routing import (
+from langchain_openrouter_gemini.features.routing import (
     MAX_SESSION_ID_LENGTH,
     MaxPrice,
     PercentileCutoffs,

@@ -13,7 +13,7 @@ from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import BaseModel, Field, HttpUrl
 from typing_extensions import TypedDict
 
-from langchain_openrouter_gemini.schema import (
+from langchain_openrouter_gemini.features.schema import (
     RECURSION_DEPTH,
     gemini_safe_response_format,
     gemini_safe_schema,

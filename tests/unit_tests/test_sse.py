@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from langchain_openrouter_gemini.wire.sse import SSELineDecoder
+from langchain_openrouter_gemini.transport.sse import SSELineDecoder
 
 
 def decode(*reads: bytes) -> list[str]:

@@ -14,8 +14,8 @@ from langchain_openrouter_gemini.errors import (
     OpenRouterError,
     OpenRouterMalformedResponseError,
 )
-from langchain_openrouter_gemini.wire.response import completion_to_result
-from langchain_openrouter_gemini.wire.stream import StreamParser
+from langchain_openrouter_gemini.wire.response.chat import completion_to_result
+from langchain_openrouter_gemini.wire.response.stream import StreamParser
 from tests.unit_tests.sse import BASE, ENCRYPTED, USAGE, chunk, lines
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
 
-from langchain_openrouter_gemini.tokens import (
+from langchain_openrouter_gemini.usage.tokens import (
     TOKENS_PER_MESSAGE,
     estimate_text_tokens,
     estimate_tokens,

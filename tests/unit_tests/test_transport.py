@@ -9,8 +9,9 @@ import httpx
 import httpx2
 import pytest
 
-from langchain_openrouter_gemini import ChatOpenRouterGemini, __version__, _transport
+from langchain_openrouter_gemini import ChatOpenRouterGemini, __version__
 from langchain_openrouter_gemini import errors as e
+from langchain_openrouter_gemini.transport import exchange as _transport
 from tests.unit_tests.fake_transport import completion, sse_body
 
 KEY = "sk-or-v1-0123456789abcdef0123456789abcdef"

@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from langchain_openrouter_gemini import ChatOpenRouterGemini
-from langchain_openrouter_gemini.callbacks import get_openrouter_callback
-from langchain_openrouter_gemini.wire.usage import cost_fields, usage_to_metadata
+from langchain_openrouter_gemini.usage.callbacks import get_openrouter_callback
+from langchain_openrouter_gemini.wire.response.usage import cost_fields, usage_to_metadata
 from tests.unit_tests.fake_transport import FakeOpenRouter, completion
 from tests.unit_tests.sse import chunk, lines
 

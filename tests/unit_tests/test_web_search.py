@@ -11,9 +11,8 @@ from langchain_core.messages import HumanMessage
 from langchain_core.tools import tool
 
 from langchain_openrouter_gemini import ChatOpenRouterGemini, web_search_tool
-from langchain_openrouter_gemini.callbacks import get_openrouter_callback
-from langchain_openrouter_gemini.routing import web_plugin
-from langchain_openrouter_gemini.server_tools import (
+from langchain_openrouter_gemini.features.routing import web_plugin
+from langchain_openrouter_gemini.features.server_tools import (
     WEB_SEARCH_OPTIONS,
     add_server_tool,
     server_tool_choice,
@@ -21,7 +20,8 @@ from langchain_openrouter_gemini.server_tools import (
     web_search_from_option,
 )
 from langchain_openrouter_gemini.testing import OpenRouterEmulator, Reply
-from langchain_openrouter_gemini.wire.usage import cost_fields, server_tool_use
+from langchain_openrouter_gemini.usage.callbacks import get_openrouter_callback
+from langchain_openrouter_gemini.wire.response.usage import cost_fields, server_tool_use
 
 SEARCH = {"type": "openrouter:web_search"}
 

@@ -13,12 +13,11 @@ from langchain_core.outputs import ChatGeneration, ChatResult
 from langchain_openrouter_gemini.errors import error_from_payload, malformed_response
 from langchain_openrouter_gemini.wire.outputs import image_reply_blocks
 from langchain_openrouter_gemini.wire.reasoning import reasoning_text
-from langchain_openrouter_gemini.wire.usage import cost_fields, usage_to_metadata
+from langchain_openrouter_gemini.wire.response.usage import cost_fields, usage_to_metadata
 
 __all__ = [
     "MODEL_PROVIDER",
     "completion_to_result",
-    "decode_body",
     "parse_tool_calls",
     "reply_metadata",
     "tool_call_problem",
@@ -35,24 +34,6 @@ _REPLY_FIELDS = (
     ("system_fingerprint", "system_fingerprint"),
     ("service_tier", "service_tier"),
 )
-
-
-def decode_body(body: bytes | str) -> dict[str, Any]:
-    """Parse a JSON reply body; OpenRouter may pad it with leading whitespace.
-
-    Raises:
-        OpenRouterMalformedResponseError: The body is empty, not JSON, or not an object.
-
-    """
-    if not body or not body.strip():
-        raise malformed_response("OpenRouter returned an empty body", body)
-    try:
-        data = json.loads(body)
-    except ValueError:
-        raise malformed_response("OpenRouter returned a body that is not JSON", body) from None
-    if not isinstance(data, dict):
-        raise malformed_response("OpenRouter returned JSON that is not an object", body)
-    return data
 
 
 def reply_metadata(data: Mapping[str, Any]) -> dict[str, Any]:

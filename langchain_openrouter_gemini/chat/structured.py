@@ -22,14 +22,14 @@ from langchain_core.runnables import Runnable, RunnableGenerator, RunnableMap, R
 from langchain_core.utils.pydantic import is_basemodel_subclass
 from langchain_openai.chat_models.base import OpenAIRefusalError
 
-from langchain_openrouter_gemini._tool_schemas import openai_tool, response_json_schema
+from langchain_openrouter_gemini.chat.tool_schemas import openai_tool, response_json_schema
 from langchain_openrouter_gemini.errors.incomplete import (
     INCOMPLETE_FINISH_REASONS,
     OpenRouterIncompleteOutputError,
 )
 
 if TYPE_CHECKING:
-    from langchain_openrouter_gemini.chat_models import ChatOpenRouterGemini
+    from langchain_openrouter_gemini.chat.model import ChatOpenRouterGemini
 
 __all__ = ["structured_output_runnable"]
 

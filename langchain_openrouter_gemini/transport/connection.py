@@ -3,8 +3,8 @@
 The chat model and the embeddings both derive from `OpenRouterConnection`, so their
 connection fields, the environment variables, the missing-key error, the attribution
 headers, the timeout rules, the retry default and the client lifecycle (`close()`,
-`aclose()`, `with model:`) exist once. Clients come from `_clients` (shared between models
-with equal settings, one async client per event loop); requests go through `_transport`
+`aclose()`, `with model:`) exist once. Clients come from `transport.clients` (shared between models
+with equal settings, one async client per event loop); requests go through `transport.exchange`
 (one retry policy, one error mapping).
 """
 
@@ -21,8 +21,8 @@ from langchain_core.utils import from_env, secret_from_env
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, model_validator
 from typing_extensions import Self
 
-from langchain_openrouter_gemini._async_http import AsyncTransport, async_transport_field
-from langchain_openrouter_gemini._clients import ClientCache, ConnectionSettings
+from langchain_openrouter_gemini.transport.async_http import AsyncTransport, async_transport_field
+from langchain_openrouter_gemini.transport.clients import ClientCache, ConnectionSettings
 
 __all__ = [
     "API_KEY_ENV",

@@ -18,7 +18,7 @@ from langchain_core.utils.function_calling import convert_to_json_schema, conver
 from pydantic import BaseModel, TypeAdapter
 from typing_extensions import is_typeddict
 
-from langchain_openrouter_gemini.schema import has_recursive_refs
+from langchain_openrouter_gemini.features.schema import has_recursive_refs
 
 __all__ = ["keep_recursion", "openai_tool", "response_json_schema"]
 

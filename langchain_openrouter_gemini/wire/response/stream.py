@@ -26,12 +26,12 @@ from langchain_openrouter_gemini.errors import (
 )
 from langchain_openrouter_gemini.wire.outputs import image_reply_blocks
 from langchain_openrouter_gemini.wire.reasoning import ReasoningDetailsAccumulator, reasoning_text
-from langchain_openrouter_gemini.wire.response import (
+from langchain_openrouter_gemini.wire.response.chat import (
     MODEL_PROVIDER,
     reply_metadata,
     tool_call_problem,
 )
-from langchain_openrouter_gemini.wire.usage import cost_fields, usage_to_metadata
+from langchain_openrouter_gemini.wire.response.usage import cost_fields, usage_to_metadata
 
 __all__ = ["StreamParser"]
 

@@ -18,29 +18,35 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 from langchain_core.utils.function_calling import convert_to_json_schema
 from pydantic import BaseModel
 
-from langchain_openrouter_gemini._calls import UNSUPPORTED_SETTINGS
-from langchain_openrouter_gemini._checks import (
+from langchain_openrouter_gemini.chat.calls import UNSUPPORTED_SETTINGS
+from langchain_openrouter_gemini.checks import (
     check_call_arguments,
     check_call_value,
     check_choice_count,
     check_messages,
 )
-from langchain_openrouter_gemini.caching import mark_cache_breakpoint
-from langchain_openrouter_gemini.model_ids import is_gemini, normalize_model_id
-from langchain_openrouter_gemini.routing import (
+from langchain_openrouter_gemini.features.caching import mark_cache_breakpoint
+from langchain_openrouter_gemini.features.routing import (
     build_openrouter_body,
     merge_options,
     pin_provider,
     response_healing_plugin,
 )
-from langchain_openrouter_gemini.schema import gemini_safe_response_format, gemini_safe_tool
-from langchain_openrouter_gemini.server_tools import add_server_tool, server_tool_choice
+from langchain_openrouter_gemini.features.schema import (
+    gemini_safe_response_format,
+    gemini_safe_tool,
+)
+from langchain_openrouter_gemini.features.server_tools import add_server_tool, server_tool_choice
+from langchain_openrouter_gemini.model_ids import is_gemini, normalize_model_id
 from langchain_openrouter_gemini.wire.reasoning import build_reasoning
-from langchain_openrouter_gemini.wire.reasoning_rules import ReasoningRules, apply_reasoning_rules
-from langchain_openrouter_gemini.wire.request import messages_to_wire
+from langchain_openrouter_gemini.wire.request.messages import messages_to_wire
+from langchain_openrouter_gemini.wire.request.reasoning_rules import (
+    ReasoningRules,
+    apply_reasoning_rules,
+)
 
 if TYPE_CHECKING:
-    from langchain_openrouter_gemini.chat_models import ChatOpenRouterGemini
+    from langchain_openrouter_gemini.chat.model import ChatOpenRouterGemini
 
 __all__ = [
     "REQUEST_OPTIONS",

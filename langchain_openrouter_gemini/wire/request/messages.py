@@ -17,7 +17,7 @@ from langchain_core.messages import (
     ToolMessage,
 )
 
-from langchain_openrouter_gemini.wire.parts import convert_content
+from langchain_openrouter_gemini.wire.request.parts import convert_content
 
 __all__ = ["message_to_wire", "messages_to_wire"]
 

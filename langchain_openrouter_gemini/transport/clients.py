@@ -36,7 +36,7 @@ import httpx2
 import openai
 from pydantic import SecretStr
 
-from langchain_openrouter_gemini._async_http import (
+from langchain_openrouter_gemini.transport.async_http import (
     DEFAULT_ASYNC_TRANSPORT,
     AsyncTransport,
     build_async_http_client,

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
-from langchain_openrouter_gemini._mime import normalize_mime
+from langchain_openrouter_gemini.media.mime import normalize_mime
 
 __all__ = [
     "DATA_URL_HEAD",

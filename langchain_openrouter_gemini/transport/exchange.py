@@ -2,7 +2,7 @@
 
 Requests go out through the HTTP client inside the `openai` SDK client (its connection
 pool, proxies and TLS settings, or the `http_client=` a user passed) with the SDK's
-headers and retry policy (`_retry`), but not through the SDK's request machinery: per
+headers and retry policy (`transport.retry`), but not through the SDK's request machinery: per
 call that builds and copies option models, re-parses the URL and, for streams, a
 Pydantic object per chunk, which together cost more than the HTTP exchange itself on a
 short reply. Replies are read as raw JSON bytes, or as SSE bytes cut into lines by
@@ -24,10 +24,6 @@ from typing import Any, NoReturn, cast
 import httpx2
 import openai
 
-from langchain_openrouter_gemini._async_http import aiohttp_errors, failure_behind, is_timeout
-from langchain_openrouter_gemini._connection import merge_headers
-from langchain_openrouter_gemini._drain import adrain, drain
-from langchain_openrouter_gemini._retry import Retries
 from langchain_openrouter_gemini._version import __version__
 from langchain_openrouter_gemini.errors import (
     OpenRouterError,
@@ -36,8 +32,16 @@ from langchain_openrouter_gemini.errors import (
     stalled_stream,
 )
 from langchain_openrouter_gemini.errors.parsing import redact
-from langchain_openrouter_gemini.wire.response import decode_body
-from langchain_openrouter_gemini.wire.sse import SSELineDecoder
+from langchain_openrouter_gemini.transport.async_http import (
+    aiohttp_errors,
+    failure_behind,
+    is_timeout,
+)
+from langchain_openrouter_gemini.transport.body import decode_body
+from langchain_openrouter_gemini.transport.connection import merge_headers
+from langchain_openrouter_gemini.transport.drain import adrain, drain
+from langchain_openrouter_gemini.transport.retry import Retries
+from langchain_openrouter_gemini.transport.sse import SSELineDecoder
 
 __all__ = [
     "CHAT_PATH",
@@ -96,7 +100,7 @@ def _headers(client: openai.OpenAI | openai.AsyncOpenAI) -> dict[str, str]:
 def _library_errors(http: Any) -> tuple[tuple[type[Exception], ...], type[Exception]]:
     """The (transport, timeout) exception classes of the HTTP library behind `http`."""
     if isinstance(http, httpx2.AsyncClient):
-        # Over aiohttp (`_async_http`), a malformed reply head raises aiohttp's own error.
+        # Over aiohttp (`transport.async_http`), a malformed reply head raises aiohttp's own error.
         return (httpx2.TransportError, *aiohttp_errors()), httpx2.TimeoutException
     if isinstance(http, httpx2.Client):
         return (httpx2.TransportError,), httpx2.TimeoutException
@@ -392,7 +396,7 @@ def stream_lines(
     after its first event has been handed out. Leaving the block frees the connection,
     even when the server would keep the body open: after `[DONE]` (a normal exit) the rest
     of the body is read if it ends at once, keeping the connection for the next request
-    (`_drain`); after an error or an early stop the response is closed. `extras` is as
+    (`transport.drain`); after an error or an early stop the response is closed. `extras` is as
     in `post_json`.
 
     `chunk_timeout`: the longest gap allowed between two SSE events. Keep-alive comments

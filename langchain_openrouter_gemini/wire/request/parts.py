@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from langchain_openrouter_gemini._mime import (
+from langchain_openrouter_gemini.media.mime import (
     ACCEPTED_MEDIA_TYPES,
     AUDIO_FORMATS,
     SNIFF_BYTES,
@@ -32,7 +32,7 @@ from langchain_openrouter_gemini._mime import (
     normalize_mime,
     sniff_base64_mime,
 )
-from langchain_openrouter_gemini.wire._blocks import (
+from langchain_openrouter_gemini.wire.blocks import (
     DATA_URL_HEAD_MAX,
     BlockLocation,
     is_url,

@@ -1,0 +1,1 @@
+"""The chat model: `ChatOpenRouterGemini`, its request assembly and structured output."""

@@ -1,0 +1,1 @@
+"""Multimodal input: content-block builders and MIME detection."""

@@ -1,0 +1,1 @@
+"""Usage and accounting: token and cost callbacks, key limits, generation costs, estimates."""

@@ -1,0 +1,1 @@
+"""OpenRouter to LangChain: the reply side of the wire format, as pure functions."""
