@@ -69,11 +69,11 @@ def live_target(key: str) -> str:
     server itself: the bundled emulator names itself in its `Server` header, whatever
     address it was started at.
     """
+    from langchain_openrouter_gemini.errors.parsing import served_by_emulator
     from langchain_openrouter_gemini.transport.connection import (
         BASE_URL_ENVS,
         DEFAULT_BASE_URL,
         normalize_base_url,
-        served_by_emulator,
     )
 
     variable, base = next(

@@ -4,36 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import httpx2
 import openai
 
-from langchain_openrouter_gemini.errors.messages import (
-    MessageContext,
-    describe,
-    stalled_stream_message,
-    wrong_endpoint_message,
-)
-from langchain_openrouter_gemini.errors.parsing import (
-    ErrorDetails,
-    looks_like_context_overflow,
-    parse_error_body,
-    parse_retry_after,
-    preview,
-    redact,
-    status_from_code,
-)
-from langchain_openrouter_gemini.errors.retryable import (
-    MAX_SERVER_DELAY,
-    server_delay,
-    should_retry,
-    transient_code,
-)
-from langchain_openrouter_gemini.transport.connection import served_by_emulator
-
-if TYPE_CHECKING:
-    pass
 from langchain_openrouter_gemini.errors.classes import (
     OpenRouterAuthenticationError,
     OpenRouterBadRequestError,
@@ -50,6 +25,28 @@ from langchain_openrouter_gemini.errors.classes import (
     OpenRouterRequestTooLargeError,
     OpenRouterStreamError,
     OpenRouterUpstreamError,
+)
+from langchain_openrouter_gemini.errors.messages import (
+    MessageContext,
+    describe,
+    stalled_stream_message,
+    wrong_endpoint_message,
+)
+from langchain_openrouter_gemini.errors.parsing import (
+    ErrorDetails,
+    looks_like_context_overflow,
+    parse_error_body,
+    parse_retry_after,
+    preview,
+    redact,
+    served_by_emulator,
+    status_from_code,
+)
+from langchain_openrouter_gemini.errors.retryable import (
+    MAX_SERVER_DELAY,
+    server_delay,
+    should_retry,
+    transient_code,
 )
 
 _BY_STATUS: dict[int, type[OpenRouterError]] = {

@@ -17,6 +17,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 __all__ = [
+    "EMULATOR_SERVER_NAME",
     "ErrorDetails",
     "details_from_error_object",
     "looks_like_context_overflow",
@@ -26,6 +27,7 @@ __all__ = [
     "preview",
     "redact",
     "redact_value",
+    "served_by_emulator",
     "status_from_code",
 ]
 
@@ -338,3 +340,14 @@ def parse_retry_after(
     if details.raw and (match := _GOOGLE_RETRY_DELAY.search(details.raw)):
         return float(match.group(1))
     return None
+
+
+# The `Server` header product the bundled emulator answers with (`OpenRouterEmulator/1`):
+# how a reply says it came from the emulator, whatever URL it was reached at.
+EMULATOR_SERVER_NAME = "OpenRouterEmulator"
+
+
+def served_by_emulator(headers: Mapping[str, str] | None) -> bool:
+    """Whether a reply with these headers came from the bundled OpenRouter emulator."""
+    server = (headers or {}).get("server") or (headers or {}).get("Server") or ""
+    return isinstance(server, str) and server.split("/", 1)[0] == EMULATOR_SERVER_NAME

@@ -31,7 +31,6 @@ __all__ = [
     "DEFAULT_CONNECT_TIMEOUT",
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
-    "EMULATOR_SERVER_NAME",
     "RENAMED_SETTINGS",
     "SESSION_ID_ENV",
     "OpenRouterConnection",
@@ -47,7 +46,6 @@ __all__ = [
     "require_api_key",
     "resolve_timeout",
     "session_id_field",
-    "served_by_emulator",
 ]
 
 API_KEY_ENV = "OPENROUTER_API_KEY"
@@ -61,9 +59,6 @@ DEFAULT_CONNECT_TIMEOUT = 10.0
 DEFAULT_MAX_RETRIES = 2
 # langchain-openrouter's spellings of the attribution settings, accepted as aliases.
 RENAMED_SETTINGS = {"site_url": "app_url", "app_name": "app_title"}
-# The `Server` header product the bundled emulator answers with (`OpenRouterEmulator/1`):
-# how a reply says it came from the emulator, whatever URL it was reached at.
-EMULATOR_SERVER_NAME = "OpenRouterEmulator"
 
 
 # --- Field declarations (one home for the environment variables) ---------------------------
@@ -117,12 +112,6 @@ def require_api_key(key: SecretStr | None, owner: str) -> None:
 def normalize_base_url(url: str | None) -> str:
     """The base URL without a trailing slash; the default when none was given."""
     return (url or DEFAULT_BASE_URL).rstrip("/")
-
-
-def served_by_emulator(headers: Mapping[str, str] | None) -> bool:
-    """Whether a reply with these headers came from the bundled OpenRouter emulator."""
-    server = (headers or {}).get("server") or (headers or {}).get("Server") or ""
-    return isinstance(server, str) and server.split("/", 1)[0] == EMULATOR_SERVER_NAME
 
 
 def merge_headers(base: Mapping[str, str], extra: Mapping[str, str] | None) -> dict[str, str]:

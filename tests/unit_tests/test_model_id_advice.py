@@ -134,7 +134,7 @@ def test_openrouters_own_404_still_names_the_model() -> None:
 
 
 def test_the_emulator_names_itself_in_its_server_header(emulator: OpenRouterEmulator) -> None:
-    from langchain_openrouter_gemini.transport.connection import served_by_emulator
+    from langchain_openrouter_gemini.errors.parsing import served_by_emulator
 
     reply = httpx2.get(emulator.base_url + "/models")
     assert served_by_emulator(reply.headers)
