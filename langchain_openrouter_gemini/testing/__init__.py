@@ -25,13 +25,14 @@ from langchain_openrouter_gemini._lazy import load_export
 if TYPE_CHECKING:
     from langchain_openrouter_gemini.testing.faults import Fault
     from langchain_openrouter_gemini.testing.replies import Reply, ToolCallSpec
-    from langchain_openrouter_gemini.testing.server import OpenRouterEmulator, RecordedRequest
+    from langchain_openrouter_gemini.testing.server import OpenRouterEmulator
+    from langchain_openrouter_gemini.testing.state import RecordedRequest
 
 # Public name -> the module that defines it.
 _EXPORTS: dict[str, str] = {
     "Fault": "faults",
     "OpenRouterEmulator": "server",
-    "RecordedRequest": "server",
+    "RecordedRequest": "state",
     "Reply": "replies",
     "ToolCallSpec": "replies",
 }

@@ -1,4 +1,8 @@
-"""The HTTP request handler: the route tables, keys, and writing JSON, bytes and SSE.
+"""The HTTP request handler: the route tables, keys, and the connection's `ReplyWriter`.
+
+`Handler` implements the `writer.ReplyWriter` primitives that every route frames its reply
+with. The shared `EmulatorState` it reads comes from the server it belongs to; both modules
+import `state`, not each other.
 
 A route is a function of the handler and the request: `GET_ROUTES` entries take the parsed
 query string, `POST_ROUTES` entries the parsed JSON body (`None` when absent or not JSON).
@@ -12,25 +16,18 @@ import contextlib
 import json
 import socket
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from http.server import BaseHTTPRequestHandler
-from typing import TYPE_CHECKING, Any
+from typing import Any, NoReturn
 from urllib.parse import parse_qs, urlsplit
 
 from langchain_openrouter_gemini.testing.chat import serve_chat
 from langchain_openrouter_gemini.testing.embeddings import embeddings_reply
-from langchain_openrouter_gemini.testing.framing import (
-    API_ROOT,
-    COMPACT,
-    JSON_PADDING,
-    KEEPALIVE,
-    USER_ID,
-)
+from langchain_openrouter_gemini.testing.framing import API_ROOT, KEEPALIVE
 from langchain_openrouter_gemini.testing.keys import key_reply
 from langchain_openrouter_gemini.testing.models import models_payload
-
-if TYPE_CHECKING:
-    from langchain_openrouter_gemini.testing.server import EmulatorState
+from langchain_openrouter_gemini.testing.state import EmulatorState
+from langchain_openrouter_gemini.testing.writer import send_bytes, send_error, send_json
 
 __all__ = ["API_ROOT", "GET_ROUTES", "POST_ROUTES", "Aborted", "Handler"]
 
@@ -40,29 +37,33 @@ class Aborted(Exception):
 
 
 def _serve_models(handler: Handler, query: dict[str, list[str]]) -> None:
-    handler.send_json(200, models_payload(query.get("output_modalities", [None])[0]))
+    send_json(handler, 200, models_payload(query.get("output_modalities", [None])[0]))
 
 
 def _serve_generation(handler: Handler, query: dict[str, list[str]]) -> None:
     generation_id = query.get("id", [""])[0]
     found = handler.state.generation(generation_id)
     if found is None:
-        handler.send_api_error(404, f"Generation {generation_id!r} not found.")
+        send_error(handler, 404, f"Generation {generation_id!r} not found.")
     else:
-        handler.send_json(200, {"data": found})
+        send_json(handler, 200, {"data": found})
 
 
 def _serve_key(handler: Handler, query: dict[str, list[str]]) -> None:
     # `key_reply` answers 401 itself, with OpenRouter's wording for a key it cannot use.
-    handler.send_json(*key_reply(handler.headers.get("Authorization", ""), handler.state.spent()))
+    send_json(handler, *key_reply(handler.headers.get("Authorization", ""), handler.state.spent()))
 
 
 def _serve_embeddings(handler: Handler, body: Any) -> None:
     if body is None:
-        handler.send_api_error(400, "The request body is not valid JSON.")
+        send_error(handler, 400, "The request body is not valid JSON.")
         return
     status, payload = embeddings_reply(body)
-    handler.send_json(status, payload, padded=status == 200)
+    send_json(handler, status, payload, padded=status == 200)
+
+
+def _serve_chat(handler: Handler, body: Any) -> None:
+    serve_chat(handler, handler.state, body)
 
 
 GetRoute = Callable[["Handler", dict[str, list[str]]], None]
@@ -73,7 +74,7 @@ GET_ROUTES: dict[str, GetRoute] = {
     "/key": _serve_key,
 }
 POST_ROUTES: dict[str, PostRoute] = {
-    "/chat/completions": serve_chat,
+    "/chat/completions": _serve_chat,
     "/embeddings": _serve_embeddings,
 }
 
@@ -120,10 +121,10 @@ class Handler(BaseHTTPRequestHandler):
             return
         served = self.state.file(parts.path)
         if served is None:
-            self.send_api_error(404, f"No route for GET {parts.path}.")
+            send_error(self, 404, f"No route for GET {parts.path}.")
             return
         data, content_type = served
-        self.send_bytes(200, data, content_type)
+        send_bytes(self, 200, data, content_type)
 
     def _post(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
@@ -136,7 +137,7 @@ class Handler(BaseHTTPRequestHandler):
         path = urlsplit(self.path).path
         route = POST_ROUTES.get(path[len(API_ROOT) :]) if _under_root(path) else None
         if route is None:
-            self.send_api_error(404, f"No route for POST {path}.")
+            send_error(self, 404, f"No route for POST {path}.")
             return
         if self.require_key():
             route(self, body)
@@ -152,81 +153,36 @@ class Handler(BaseHTTPRequestHandler):
         if authorization is None:
             # OpenRouter's exact reply when no header is sent at all: no `user_id`.
             error = {"message": "Missing Authentication header", "code": 401}
-            self.send_json(401, {"error": error})
+            send_json(self, 401, {"error": error})
             return False
         scheme, _, key = authorization.partition(" ")
         if scheme.lower() != "bearer" or not key.strip():
-            self.send_json(401, {"error": {"message": "No auth credentials found", "code": 401}})
+            send_json(self, 401, {"error": {"message": "No auth credentials found", "code": 401}})
             return False
         return True
 
-    # Writing
+    # Writing: the `ReplyWriter` primitives (`writer` lays replies out with them)
 
-    def send_api_error(
-        self,
-        status: int,
-        message: str,
-        metadata: Any = None,
-        headers: dict[str, str] | None = None,
-    ) -> None:
-        """Send OpenRouter's error body: `{"error": {"code", "message"}, "user_id"}`.
-
-        Args:
-            status: The HTTP status (also `error.code`).
-            message: `error.message`.
-            metadata: `error.metadata` (omitted when `None`).
-            headers: Extra response headers (e.g. `Retry-After`).
-
-        """
-        error: dict[str, Any] = {"code": status, "message": message}
-        if metadata is not None:
-            error["metadata"] = dict(metadata)
-        self.send_json(status, {"error": error, "user_id": USER_ID}, headers=headers)
-
-    def send_json(
-        self,
-        status: int,
-        obj: Any,
-        *,
-        headers: dict[str, str] | None = None,
-        padded: bool = False,
-    ) -> None:
-        """Send a JSON body (compact, non-ASCII kept).
+    def start_body(self, status: int, headers: Mapping[str, str]) -> None:
+        """Send the status line and headers of a body whose bytes `write` sends next.
 
         Args:
             status: The HTTP status.
-            obj: The JSON value.
-            headers: Extra response headers.
-            padded: Start the body with OpenRouter's whitespace padding.
-
-        """
-        data = json.dumps(obj, ensure_ascii=False, separators=COMPACT).encode()
-        self.send_bytes(
-            status, JSON_PADDING + data if padded else data, "application/json", headers
-        )
-
-    def send_bytes(
-        self,
-        status: int,
-        data: bytes,
-        content_type: str,
-        headers: dict[str, str] | None = None,
-    ) -> None:
-        """Send a complete body with a `Content-Length`.
-
-        Args:
-            status: The HTTP status.
-            data: The body.
-            content_type: Its `Content-Type`.
-            headers: Extra response headers.
+            headers: Every response header, in the order to send them.
 
         """
         self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(data)))
-        for name, value in (headers or {}).items():
+        for name, value in headers.items():
             self.send_header(name, value)
         self.end_headers()
+
+    def write(self, data: bytes) -> None:
+        """Send body bytes as they are (a whole body, or part of one a fault cuts or stalls).
+
+        Args:
+            data: The bytes.
+
+        """
         self.wfile.write(data)
 
     def start_stream(self, generation_id: str, provider: str = "") -> None:
@@ -247,17 +203,6 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("X-Provider-Name", provider)
         self.end_headers()
 
-    def write_event(self, chunk: dict[str, Any]) -> None:
-        """Send one `data: {json}` SSE event.
-
-        Args:
-            chunk: The event's JSON object.
-
-        """
-        self.write_chunk(
-            b"data: " + json.dumps(chunk, ensure_ascii=False, separators=COMPACT).encode() + b"\n\n"
-        )
-
     def write_chunk(self, data: bytes) -> None:
         """Send raw bytes as one HTTP chunk, so the client sees them at once.
 
@@ -271,7 +216,7 @@ class Handler(BaseHTTPRequestHandler):
         """Send the last (empty) HTTP chunk."""
         self.wfile.write(b"0\r\n\r\n")
 
-    def hang_up(self) -> None:
+    def hang_up(self) -> NoReturn:
         """Close the connection mid-reply.
 
         Raises:
