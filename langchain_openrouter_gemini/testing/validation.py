@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from langchain_openrouter_gemini.wire.reasoning import EFFORTS
@@ -38,7 +38,12 @@ def request_problem(body: Any) -> str | None:
         problem = _message_problem(message, position)
         if problem is not None:
             return problem
-    return _reasoning_problem(body.get("reasoning")) or _tools_problem(body.get("tools"))
+    for name, check in _OPTIONAL_FIELDS.items():
+        value = body.get(name)
+        problem = None if value is None else check(value)
+        if problem is not None:
+            return problem
+    return None
 
 
 def _message_problem(message: Any, position: int) -> str | None:
@@ -94,8 +99,6 @@ def _part_problem(part: Any, where: str, role: str) -> str | None:
 
 
 def _reasoning_problem(reasoning: Any) -> str | None:
-    if reasoning is None:
-        return None
     if not isinstance(reasoning, Mapping):
         return "`reasoning` must be an object such as {'effort': 'low'} or {'max_tokens': 2048}."
     if reasoning.get("effort") is not None and reasoning.get("max_tokens") is not None:
@@ -113,8 +116,6 @@ def _reasoning_problem(reasoning: Any) -> str | None:
 
 
 def _tools_problem(tools: Any) -> str | None:
-    if tools is None:
-        return None
     if not isinstance(tools, list):
         return "`tools` must be a list of {'type': 'function', 'function': {...}} objects."
     for index, tool in enumerate(tools):
@@ -126,3 +127,10 @@ def _tools_problem(tools: Any) -> str | None:
         ):
             return f"tools[{index}].function needs a `name`."
     return None
+
+
+# Optional top-level fields, checked in this order when present; absent (or null) is fine.
+_OPTIONAL_FIELDS: dict[str, Callable[[Any], str | None]] = {
+    "reasoning": _reasoning_problem,
+    "tools": _tools_problem,
+}
