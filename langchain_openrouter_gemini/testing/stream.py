@@ -6,6 +6,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from langchain_openrouter_gemini.testing.details import text_detail_of
+from langchain_openrouter_gemini.testing.framing import error_object
 from langchain_openrouter_gemini.testing.rendered import Rendered, envelope
 
 __all__ = ["error_chunk", "finish_chunk", "stream_chunks", "usage_chunk"]
@@ -205,13 +206,10 @@ def error_chunk(
         The chunk.
 
     """
-    error: dict[str, Any] = {"code": code, "message": message}
-    if metadata is not None:
-        error["metadata"] = dict(metadata)
     chunk = _chunk(rendered, {"role": "assistant", "content": ""}, finish_reason)
     if finish_reason == "error":
         chunk["choices"][0]["native_finish_reason"] = "error"
-    chunk["error"] = error
+    chunk["error"] = error_object(code, message, metadata)
     if with_usage:
         chunk["usage"] = rendered.usage
     return chunk
