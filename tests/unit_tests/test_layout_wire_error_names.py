@@ -35,8 +35,7 @@ def test_the_root_exports_exactly_the_error_classes_errors_does() -> None:
     error_classes = {
         name
         for name in errors.__all__
-        if inspect.isclass(getattr(errors, name))
-        and issubclass(getattr(errors, name), Exception)
+        if inspect.isclass(getattr(errors, name)) and issubclass(getattr(errors, name), Exception)
     }
     root_errors = {name for name in package.__all__ if name.endswith("Error")}
     assert root_errors == error_classes
