@@ -19,6 +19,7 @@ from langchain_openrouter_gemini.catalogue.entries import (
     is_embedding_entry,
     model_from_entry,
 )
+from langchain_openrouter_gemini.errors.messages import ModelIdLookup, use_model_ids
 from langchain_openrouter_gemini.model_ids import normalize_model_id, split_variants
 
 __all__ = [
@@ -160,3 +161,8 @@ def closest_model_id(model_id: str, kind: Literal["chat", "embedding"] | None = 
     if not close:
         return None
     return ":".join((close[0], *variants))
+
+
+# The errors' "not a valid model ID" advice names near misses and the wrong kind of model from
+# these ids; errors cannot import the catalogue (it sits above the transport that raises them).
+use_model_ids(ModelIdLookup(kind=model_kind, closest=closest_model_id))

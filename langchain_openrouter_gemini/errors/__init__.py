@@ -8,26 +8,8 @@ people: what happened and what to do. Keys never appear in it.
 
 from __future__ import annotations
 
-from langchain_openrouter_gemini.errors.classes import (
-    OpenRouterAuthenticationError,
-    OpenRouterBadRequestError,
-    OpenRouterBudgetExceededError,
-    OpenRouterClientTimeoutError,
-    OpenRouterConnectionError,
-    OpenRouterContextLengthError,
-    OpenRouterError,
-    OpenRouterGenerationNotFoundError,
-    OpenRouterInsufficientCreditsError,
-    OpenRouterMalformedResponseError,
-    OpenRouterModelNotFoundError,
-    OpenRouterModerationError,
-    OpenRouterRateLimitError,
-    OpenRouterRequestTimeoutError,
-    OpenRouterRequestTooLargeError,
-    OpenRouterStreamError,
-    OpenRouterTimeoutError,
-    OpenRouterUpstreamError,
-)
+from langchain_openrouter_gemini.errors import classes
+from langchain_openrouter_gemini.errors.classes import *  # noqa: F403  (every class, by its __all__)
 from langchain_openrouter_gemini.errors.incomplete import OpenRouterIncompleteOutputError
 from langchain_openrouter_gemini.errors.mapping import (
     error_from_openai,
@@ -39,25 +21,7 @@ from langchain_openrouter_gemini.errors.mapping import (
 )
 
 __all__ = [
-    "OpenRouterAuthenticationError",
-    "OpenRouterBadRequestError",
-    "OpenRouterBudgetExceededError",
-    "OpenRouterClientTimeoutError",
-    "OpenRouterConnectionError",
-    "OpenRouterContextLengthError",
-    "OpenRouterError",
     "OpenRouterIncompleteOutputError",
-    "OpenRouterGenerationNotFoundError",
-    "OpenRouterInsufficientCreditsError",
-    "OpenRouterMalformedResponseError",
-    "OpenRouterModelNotFoundError",
-    "OpenRouterModerationError",
-    "OpenRouterRateLimitError",
-    "OpenRouterRequestTimeoutError",
-    "OpenRouterRequestTooLargeError",
-    "OpenRouterStreamError",
-    "OpenRouterTimeoutError",
-    "OpenRouterUpstreamError",
     "error_from_openai",
     "error_from_payload",
     "error_from_response",
@@ -65,3 +29,4 @@ __all__ = [
     "malformed_response",
     "stalled_stream",
 ]
+__all__ += classes.__all__

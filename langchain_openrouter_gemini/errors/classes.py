@@ -27,6 +27,28 @@ from langchain_openrouter_gemini.errors.parsing import (
 if TYPE_CHECKING:
     from langchain_core.messages import AIMessageChunk, UsageMetadata
 
+# The one list of the error classes: `errors` re-exports it whole.
+__all__ = [
+    "OpenRouterAuthenticationError",
+    "OpenRouterBadRequestError",
+    "OpenRouterBudgetExceededError",
+    "OpenRouterClientTimeoutError",
+    "OpenRouterConnectionError",
+    "OpenRouterContextLengthError",
+    "OpenRouterError",
+    "OpenRouterGenerationNotFoundError",
+    "OpenRouterInsufficientCreditsError",
+    "OpenRouterMalformedResponseError",
+    "OpenRouterModelNotFoundError",
+    "OpenRouterModerationError",
+    "OpenRouterRateLimitError",
+    "OpenRouterRequestTimeoutError",
+    "OpenRouterRequestTooLargeError",
+    "OpenRouterStreamError",
+    "OpenRouterTimeoutError",
+    "OpenRouterUpstreamError",
+]
+
 _PLACEHOLDER_URL = "https://openrouter.ai/api/v1/chat/completions"
 
 

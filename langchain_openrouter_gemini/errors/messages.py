@@ -9,15 +9,18 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
 
 from langchain_openrouter_gemini.errors.parsing import ErrorDetails, one_line, redact
 from langchain_openrouter_gemini.errors.retryable import MAX_SERVER_DELAY
 
 __all__ = [
     "MessageContext",
+    "ModelIdLookup",
     "describe",
     "invalid_model_advice",
     "stalled_stream_message",
+    "use_model_ids",
     "wrong_endpoint_message",
 ]
 
@@ -110,27 +113,52 @@ _INVALID_ID = re.compile(r"^(\S+) is not a valid model ID", re.IGNORECASE)
 _KIND_CLASS = {"chat": "ChatOpenRouterGemini", "embedding": "OpenRouterGeminiEmbeddings"}
 _KIND_EXAMPLE = {"chat": "google/gemini-2.5-flash", "embedding": "google/gemini-embedding-001"}
 
+ModelKind = Literal["chat", "embedding"]
 
-def _endpoint_kind(url: str | None) -> str | None:
+
+@dataclass(frozen=True)
+class ModelIdLookup:
+    """What the model-id advice asks about ids; the catalogue answers.
+
+    Errors sit below the catalogue (which fetches `/models` through the transport that
+    raises them), so they never import it: the catalogue hands this over when it loads.
+    """
+
+    kind: Callable[[str], ModelKind | None]
+    """Whether an id is a catalogued chat model, embedding model, or neither."""
+    closest: Callable[[str, ModelKind | None], str | None]
+    """The catalogued id a misspelt one most likely means (of one kind, or of both)."""
+
+
+# One slot: the catalogue fills it on import, as both model classes do before any request.
+_KNOWN_IDS: list[ModelIdLookup] = []
+
+
+def use_model_ids(lookup: ModelIdLookup) -> None:
+    """Let the "not a valid model ID" advice name near misses and the wrong kind of model."""
+    _KNOWN_IDS[:] = [lookup]
+
+
+def _endpoint_kind(url: str | None) -> ModelKind | None:
     path = (url or "").split("?", 1)[0].rstrip("/")
     if path.endswith("/embeddings"):
         return "embedding"
     return "chat" if path.endswith("/chat/completions") else None
 
 
-def invalid_model_advice(said: str, ctx: MessageContext) -> str:
+def invalid_model_advice(said: str, ctx: MessageContext, ids: ModelIdLookup | None = None) -> str:
     """What to do about OpenRouter's "<id> is not a valid model ID" (the id is in `said`).
 
-    The catalogue knows the Gemini ids: an embedding id sent to chat (or the reverse) is
-    named as such, a near miss gets "did you mean", and the emulator, which serves only
-    the catalogue's ids, says how to serve another.
+    The catalogue knows the Gemini ids (`ids`, by default what it handed over with
+    `use_model_ids`): an embedding id sent to chat (or the reverse) is named as such, a
+    near miss gets "did you mean", and the emulator, which serves only the catalogue's
+    ids, says how to serve another. Without any ids the advice points at the models page.
     """
-    from langchain_openrouter_gemini.catalogue.lookup import closest_model_id, model_kind
-
+    ids = ids or next(iter(_KNOWN_IDS), None)
     match = _INVALID_ID.match(said)
     model = match.group(1) if match else ctx.model
     wanted = _endpoint_kind(ctx.url)
-    kind = model_kind(model) if model else None
+    kind = ids.kind(model) if ids and model else None
     if model and wanted and kind and kind != wanted:
         return (
             f"{model} is {'a chat' if kind == 'chat' else 'an embedding'} model, not "
@@ -138,9 +166,9 @@ def invalid_model_advice(said: str, ctx: MessageContext) -> str:
             f"{_KIND_CLASS[kind]}, or pick {'a chat' if wanted == 'chat' else 'an embedding'} "
             f"model such as {_KIND_EXAMPLE[wanted]!r}."
         )
-    close = closest_model_id(model, wanted) if model and wanted else None  # type: ignore[arg-type]
-    if close is None and model:
-        close = closest_model_id(model)
+    close = ids.closest(model, wanted) if ids and model and wanted else None
+    if close is None and ids and model:
+        close = ids.closest(model, None)
     if close:
         return f"Did you mean {close!r}? The catalogue's ids: `openrouter-gemini models`."
     if ctx.emulator:

@@ -28,13 +28,13 @@ from pathlib import Path
 from typing import Any, Literal
 
 from langchain_openrouter_gemini.media.mime import (
+    AUDIO_URL_FIX,
     SNIFF_BYTES,
     looks_like_text,
     mime_from_filename,
     normalize_mime,
     sniff_mime,
 )
-from langchain_openrouter_gemini.wire.request.parts import AUDIO_URL_FIX
 
 __all__ = ["ContentSourceError", "audio", "file", "image", "pdf", "video"]
 

@@ -15,6 +15,7 @@ import re
 __all__ = [
     "ACCEPTED_MEDIA_TYPES",
     "AUDIO_FORMATS",
+    "AUDIO_URL_FIX",
     "BASE64_CHECK_CHARS",
     "SNIFF_BYTES",
     "audio_format_for_mime",
@@ -85,6 +86,13 @@ AUDIO_FORMATS: dict[str, str] = {
     "audio/l16": "pcm16",
     "audio/l24": "pcm24",
 }
+
+AUDIO_URL_FIX = (
+    "OpenRouter's input_audio takes base64 data only, not URLs: download the audio and pass its "
+    "bytes as base64 (`{'type': 'audio', 'base64': ..., 'mime_type': 'audio/wav'}`), or build "
+    "the block with `langchain_openrouter_gemini.content.audio(path_or_bytes)`."
+)
+"""What to do with audio given as a URL: the content helpers and the converter both say it."""
 
 # Our own table first: `mimetypes` depends on the OS's mime.types and the Python version
 # (3.10 does not know .webp, .heic or .flac everywhere), so results would differ per machine.

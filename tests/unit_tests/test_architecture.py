@@ -260,3 +260,24 @@ def test_no_package_file_is_over_the_line_limit() -> None:
         if (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
     }
     assert long == {}
+
+
+def test_media_never_imports_the_wire_format() -> None:
+    # The wire format reads MIME types from media; what both say (the audio-URL fix) is media's.
+    reached = sorted(
+        target for target in _imports_from("media") if target.startswith(f"{PACKAGE}.wire")
+    )
+    assert reached == []
+
+
+def test_errors_import_nothing_from_the_homes_above_them() -> None:
+    # The catalogue fetches `/models` through the transport, which raises these errors: the
+    # catalogue hands the errors its ids instead of being imported by them.
+    above = ("catalogue", "transport", "chat", "features")
+    reached = sorted(
+        target
+        for target in _imports_from("errors")
+        for home in above
+        if target == f"{PACKAGE}.{home}" or target.startswith(f"{PACKAGE}.{home}.")
+    )
+    assert reached == []

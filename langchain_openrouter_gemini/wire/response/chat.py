@@ -12,7 +12,7 @@ from langchain_core.outputs import ChatGeneration, ChatResult
 
 from langchain_openrouter_gemini.errors import error_from_payload, malformed_response
 from langchain_openrouter_gemini.wire.outputs import image_reply_blocks
-from langchain_openrouter_gemini.wire.reasoning import reasoning_text
+from langchain_openrouter_gemini.wire.response.reasoning_details import reasoning_text
 from langchain_openrouter_gemini.wire.response.usage import cost_fields, usage_to_metadata
 
 __all__ = [

@@ -25,11 +25,14 @@ from langchain_openrouter_gemini.errors import (
     malformed_response,
 )
 from langchain_openrouter_gemini.wire.outputs import image_reply_blocks
-from langchain_openrouter_gemini.wire.reasoning import ReasoningDetailsAccumulator, reasoning_text
 from langchain_openrouter_gemini.wire.response.chat import (
     MODEL_PROVIDER,
     reply_metadata,
     tool_call_problem,
+)
+from langchain_openrouter_gemini.wire.response.reasoning_details import (
+    ReasoningDetailsAccumulator,
+    reasoning_text,
 )
 from langchain_openrouter_gemini.wire.response.usage import cost_fields, usage_to_metadata
 
