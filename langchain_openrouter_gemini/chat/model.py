@@ -38,13 +38,12 @@ from langchain_openrouter_gemini.checks import (
     check_choice_count,
     check_known_arguments,
     check_max_tokens,
-    check_model_kind,
+    checked_model_id,
 )
 from langchain_openrouter_gemini.errors import OpenRouterError
 from langchain_openrouter_gemini.features.caching import CacheTTL
 from langchain_openrouter_gemini.features.routing import ProviderPreferences
 from langchain_openrouter_gemini.features.server_tools import server_tool_choice, split_server_tools
-from langchain_openrouter_gemini.model_ids import normalize_model_id
 from langchain_openrouter_gemini.transport import connection, exchange
 from langchain_openrouter_gemini.usage.account import KeyInfo, afetch_key_info, fetch_key_info
 from langchain_openrouter_gemini.usage.generations import (
@@ -179,9 +178,7 @@ class ChatOpenRouterGemini(connection.OpenRouterConnection, BaseChatOpenAI):  # 
     @field_validator("model_name")
     @classmethod
     def _normalize_model(cls, value: str) -> str:
-        model = normalize_model_id(value)
-        check_model_kind(model, "chat", cls.__name__)
-        return model
+        return checked_model_id(value, "chat", cls.__name__)
 
     @field_validator("max_tokens")
     @classmethod
