@@ -22,6 +22,7 @@ from pydantic import ConfigDict, Field, field_validator, model_validator
 from typing_extensions import Self
 
 from langchain_openrouter_gemini.chat.calls import (
+    StreamReader,
     refuse_unsupported_settings,
     stream_timeout,
     with_reply_headers,
@@ -54,7 +55,6 @@ from langchain_openrouter_gemini.usage.generations import (
 )
 from langchain_openrouter_gemini.wire.response import citations
 from langchain_openrouter_gemini.wire.response.chat import MODEL_PROVIDER, completion_to_result
-from langchain_openrouter_gemini.wire.response.stream import StreamParser
 
 __all__ = ["DEFAULT_BASE_URL", "DEFAULT_MODEL", "ChatOpenRouterGemini"]
 
@@ -338,30 +338,23 @@ class ChatOpenRouterGemini(connection.OpenRouterConnection, BaseChatOpenAI):  # 
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
         body, extras, timeout = self._prepare(messages, stop, kwargs, stream=True)
-        parser = StreamParser(
-            output_version=self.output_version, image_output=_asks_for_images(body)
-        )
-        reply_headers = extras.reply_headers
-        limit = self._stream_chunk_limit()
+        reader = self._reader(body, extras)
         try:
             with exchange.stream_lines(
-                self._sync_client(), body, timeout, extras=extras, chunk_timeout=limit
+                self._sync_client(), body, timeout, extras=extras, chunk_timeout=reader.limit
             ) as lines:
                 for line in lines:
-                    if (chunk := parser.feed(line)) is not None and not parser.done:
-                        with_reply_headers(chunk, reply_headers)
-                        reply_headers = None  # the first chunk carries them
+                    if (chunk := reader.feed(line)) is not None:
                         if run_manager:
                             run_manager.on_llm_new_token(chunk.text, chunk=chunk)
                         yield chunk
-                    if parser.done:
+                    if reader.done:
                         break  # [DONE]: leave the block, freeing the connection, first
-                final = chunk if parser.done else parser.finish()
+                final = reader.final()
         except OpenRouterError as error:
-            parser.keep_partial(error)  # a stall or a cut: the parser did not see it
+            reader.keep_partial(error)  # a stall or a cut: the parser did not see it
             raise
         if final is not None:
-            with_reply_headers(final, reply_headers)
             if run_manager:
                 run_manager.on_llm_new_token(final.text, chunk=final)
             yield final
@@ -374,33 +367,35 @@ class ChatOpenRouterGemini(connection.OpenRouterConnection, BaseChatOpenAI):  # 
         **kwargs: Any,
     ) -> AsyncIterator[ChatGenerationChunk]:
         body, extras, timeout = self._prepare(messages, stop, kwargs, stream=True)
-        parser = StreamParser(
-            output_version=self.output_version, image_output=_asks_for_images(body)
-        )
-        reply_headers = extras.reply_headers
-        limit = self._stream_chunk_limit()
+        reader = self._reader(body, extras)
         try:
             async with exchange.astream_lines(
-                self._async_client(), body, timeout, extras=extras, chunk_timeout=limit
+                self._async_client(), body, timeout, extras=extras, chunk_timeout=reader.limit
             ) as lines:
                 async for line in lines:
-                    if (chunk := parser.feed(line)) is not None and not parser.done:
-                        with_reply_headers(chunk, reply_headers)
-                        reply_headers = None  # the first chunk carries them
+                    if (chunk := reader.feed(line)) is not None:
                         if run_manager:
                             await run_manager.on_llm_new_token(chunk.text, chunk=chunk)
                         yield chunk
-                    if parser.done:
+                    if reader.done:
                         break
-                final = chunk if parser.done else parser.finish()
+                final = reader.final()
         except OpenRouterError as error:
-            parser.keep_partial(error)
+            reader.keep_partial(error)
             raise
         if final is not None:
-            with_reply_headers(final, reply_headers)
             if run_manager:
                 await run_manager.on_llm_new_token(final.text, chunk=final)
             yield final
+
+    def _reader(self, body: Mapping[str, Any], extras: exchange.RequestExtras) -> StreamReader:
+        """One stream's reply state, shared by `_stream` and `_astream`."""
+        return StreamReader(
+            output_version=self.output_version,
+            image_output=_asks_for_images(body),
+            reply_headers=extras.reply_headers,
+            limit=self._stream_chunk_limit(),
+        )
 
     # --- Cost and account -----------------------------------------------------------------
 
