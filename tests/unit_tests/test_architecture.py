@@ -129,12 +129,10 @@ def test_the_rules_see_a_circle_when_there_is_one() -> None:
     assert _circles(edges) == [sorted(names)]
 
 
-# Circles still open (issue 25): the chat model and its request assembly know each other's
-# types, and the emulator's handler and server hold each other. Each is to be broken by a
-# seam (a request-settings object; emulator state apart from the handler); when one is, its
-# line goes, and no new circle may join them.
+# Circles still open (issue 25): the emulator's handler and server hold each other. It is
+# to be broken by a seam (emulator state apart from the handler); when it is, its line
+# goes, and no new circle may join it.
 KNOWN_CIRCLES = [
-    [f"{PACKAGE}.chat.model", f"{PACKAGE}.chat.request", f"{PACKAGE}.chat.structured"],
     [f"{PACKAGE}.testing.chat", f"{PACKAGE}.testing.handler", f"{PACKAGE}.testing.server"],
 ]
 
