@@ -14,6 +14,8 @@ from typing import Any
 
 from pydantic import AliasChoices, AliasPath, BaseModel, TypeAdapter, ValidationError
 
+from langchain_openrouter_gemini.model_ids import normalize_model_id
+
 __all__ = [
     "check_call_arguments",
     "check_call_value",
@@ -22,6 +24,7 @@ __all__ = [
     "check_max_tokens",
     "check_messages",
     "check_model_kind",
+    "checked_model_id",
 ]
 
 _EXTRA_FIX = (
@@ -184,6 +187,19 @@ def check_model_kind(model_id: str, wanted: str, owner: str) -> None:
         f"{example!r}."
     )
     raise ValueError(msg)
+
+
+def checked_model_id(value: str, wanted: str, owner: str) -> str:
+    """The model id a constructor stores: `value` normalised, and of the kind `owner` serves.
+
+    Raises:
+        ValueError: The id is empty or has spaces, or is a catalogued model of the other
+            kind (see `check_model_kind`).
+
+    """
+    model = normalize_model_id(value)
+    check_model_kind(model, wanted, owner)
+    return model
 
 
 def check_messages(messages: Sequence[Any]) -> None:

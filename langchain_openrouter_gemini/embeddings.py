@@ -17,9 +17,9 @@ from langchain_core.load.serializable import Serializable
 from pydantic import ConfigDict, Field, field_validator, model_validator
 from typing_extensions import Self
 
-from langchain_openrouter_gemini.checks import check_known_arguments, check_model_kind
+from langchain_openrouter_gemini.checks import check_known_arguments, checked_model_id
 from langchain_openrouter_gemini.features.routing import ProviderPreferences, build_openrouter_body
-from langchain_openrouter_gemini.model_ids import normalize_model_id, split_variants
+from langchain_openrouter_gemini.model_ids import split_variants
 from langchain_openrouter_gemini.transport import connection, exchange
 from langchain_openrouter_gemini.usage.callbacks import count_embeddings
 from langchain_openrouter_gemini.wire.embeddings import (
@@ -136,9 +136,7 @@ class OpenRouterGeminiEmbeddings(connection.OpenRouterConnection, Serializable, 
     @field_validator("model")
     @classmethod
     def _normalize_model(cls, value: str) -> str:
-        model = normalize_model_id(value)
-        check_model_kind(model, "embedding", cls.__name__)
-        return model
+        return checked_model_id(value, "embedding", cls.__name__)
 
     @field_validator("dimensions", mode="before")
     @classmethod

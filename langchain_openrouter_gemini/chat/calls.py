@@ -11,8 +11,12 @@ import httpx2
 from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from pydantic import BaseModel
 
+from langchain_openrouter_gemini.errors import OpenRouterError
+from langchain_openrouter_gemini.wire.response.stream import StreamParser
+
 __all__ = [
     "UNSUPPORTED_SETTINGS",
+    "StreamReader",
     "refuse_unsupported_settings",
     "stream_timeout",
     "with_reply_headers",
@@ -78,3 +82,51 @@ def with_reply_headers(
     generations: list[Any] = reply.generations if isinstance(reply, ChatResult) else [reply]
     for generation in generations:
         generation.generation_info = {**(generation.generation_info or {}), "headers": headers}
+
+
+class StreamReader:
+    """One stream's reply: the chunks to yield, line by line, for the sync and async loops.
+
+    The reply headers go on the first chunk yielded (the final one, if it is the only
+    one). The loops differ only in how they wait for lines and callbacks.
+    """
+
+    def __init__(
+        self,
+        *,
+        output_version: str | None,
+        image_output: bool,
+        reply_headers: dict[str, str] | None,
+        limit: float | None,
+    ) -> None:
+        """Start a stream; `limit` is the longest gap allowed between chunks (or `None`)."""
+        self.limit = limit
+        self._parser = StreamParser(output_version=output_version, image_output=image_output)
+        self._headers = reply_headers
+        self._last: ChatGenerationChunk | None = None
+
+    @property
+    def done(self) -> bool:
+        """Whether `[DONE]` arrived: leave the loop (its last chunk comes from `final`)."""
+        return self._parser.done
+
+    def feed(self, line: str) -> ChatGenerationChunk | None:
+        """The chunk to yield for `line`, if any (none once the stream is done)."""
+        chunk = self._last = self._parser.feed(line)
+        if chunk is None or self._parser.done:
+            return None
+        return self._stamped(chunk)
+
+    def final(self) -> ChatGenerationChunk | None:
+        """The last chunk, once the lines ended: the `[DONE]` one, else what is left."""
+        chunk = self._last if self._parser.done else self._parser.finish()
+        return None if chunk is None else self._stamped(chunk)
+
+    def keep_partial(self, error: OpenRouterError) -> None:
+        """Attach what arrived to `error` (a stall or a cut the parser did not see)."""
+        self._parser.keep_partial(error)
+
+    def _stamped(self, chunk: ChatGenerationChunk) -> ChatGenerationChunk:
+        with_reply_headers(chunk, self._headers)
+        self._headers = None  # the first chunk carries them
+        return chunk

@@ -18,10 +18,11 @@ from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from langchain_core.runnables import Runnable
 from langchain_core.tools import BaseTool
 from langchain_openai.chat_models.base import BaseChatOpenAI
-from pydantic import ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, PrivateAttr, field_validator, model_validator
 from typing_extensions import Self
 
 from langchain_openrouter_gemini.chat.calls import (
+    StreamReader,
     refuse_unsupported_settings,
     stream_timeout,
     with_reply_headers,
@@ -31,20 +32,21 @@ from langchain_openrouter_gemini.chat.request import (
     build_request_body,
     call_options,
     check_reasoning_settings,
+    traced_params,
 )
+from langchain_openrouter_gemini.chat.settings import RequestSettings
 from langchain_openrouter_gemini.chat.structured import structured_output_runnable
 from langchain_openrouter_gemini.chat.tool_schemas import keep_recursion
 from langchain_openrouter_gemini.checks import (
     check_choice_count,
     check_known_arguments,
     check_max_tokens,
-    check_model_kind,
+    checked_model_id,
 )
 from langchain_openrouter_gemini.errors import OpenRouterError
 from langchain_openrouter_gemini.features.caching import CacheTTL
 from langchain_openrouter_gemini.features.routing import ProviderPreferences
 from langchain_openrouter_gemini.features.server_tools import server_tool_choice, split_server_tools
-from langchain_openrouter_gemini.model_ids import normalize_model_id
 from langchain_openrouter_gemini.transport import connection, exchange
 from langchain_openrouter_gemini.usage.account import KeyInfo, afetch_key_info, fetch_key_info
 from langchain_openrouter_gemini.usage.generations import (
@@ -55,7 +57,6 @@ from langchain_openrouter_gemini.usage.generations import (
 )
 from langchain_openrouter_gemini.wire.response import citations
 from langchain_openrouter_gemini.wire.response.chat import MODEL_PROVIDER, completion_to_result
-from langchain_openrouter_gemini.wire.response.stream import StreamParser
 
 __all__ = ["DEFAULT_BASE_URL", "DEFAULT_MODEL", "ChatOpenRouterGemini"]
 
@@ -179,9 +180,7 @@ class ChatOpenRouterGemini(connection.OpenRouterConnection, BaseChatOpenAI):  # 
     @field_validator("model_name")
     @classmethod
     def _normalize_model(cls, value: str) -> str:
-        model = normalize_model_id(value)
-        check_model_kind(model, "chat", cls.__name__)
-        return model
+        return checked_model_id(value, "chat", cls.__name__)
 
     @field_validator("max_tokens")
     @classmethod
@@ -200,8 +199,39 @@ class ChatOpenRouterGemini(connection.OpenRouterConnection, BaseChatOpenAI):  # 
         check_choice_count(self.n, source=f"{type(self).__name__}(n=...)")
         if self.stream_usage is None:
             self.stream_usage = True  # OpenRouter always reports usage.
-        check_reasoning_settings(self)
+        check_reasoning_settings(self._request_settings())
         return self
+
+    # --- Request settings (see `chat/settings.py`) ----------------------------------------
+
+    # Built on first use, dropped whenever a field is set or the model is copied (a
+    # `model_copy(update=...)` writes the copy's fields directly, after `__copy__`).
+    _settings_cache: RequestSettings | None = PrivateAttr(default=None)
+
+    def _request_settings(self) -> RequestSettings:
+        """The settings the request body is built from, as the fields are now."""
+        private = self.__pydantic_private__
+        settings = None if private is None else private.get("_settings_cache")
+        if settings is None:
+            settings = RequestSettings.from_fields(type(self), self.__dict__)
+            if private is not None:
+                private["_settings_cache"] = settings
+        return settings
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        super().__setattr__(name, value)
+        if name in type(self).model_fields and self.__pydantic_private__ is not None:
+            self.__pydantic_private__["_settings_cache"] = None
+
+    def __copy__(self) -> Self:
+        copied = super().__copy__()
+        copied._settings_cache = None
+        return copied
+
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Self:
+        copied = super().__deepcopy__(memo)
+        copied._settings_cache = None
+        return copied
 
     # --- LangChain identity -------------------------------------------------------------
 
@@ -223,6 +253,20 @@ class ChatOpenRouterGemini(connection.OpenRouterConnection, BaseChatOpenAI):  # 
         params = super()._get_ls_params(stop=stop, **kwargs)
         params["ls_provider"] = "openrouter"
         return params
+
+    @property
+    def _default_params(self) -> dict[str, Any]:
+        # What the model's settings send (tracing and `_identifying_params` show it), from
+        # the same settings and steps as the body; `stream` as `BaseChatOpenAI` shows it.
+        return traced_params(self._request_settings())
+
+    def _get_invocation_params(
+        self, stop: list[str] | None = None, **kwargs: Any
+    ) -> dict[str, Any]:
+        # LangSmith's record of the call: the body fields this call sends, but the messages.
+        settings = self._request_settings()
+        params = traced_params(settings, stop=stop, **kwargs)
+        return {"model_name": settings.model, "_type": self._llm_type, **params}
 
     def _resolve_model_profile(self) -> Any:
         # The catalogue; for a model it does not know, `GET /models` (once per process, and
@@ -258,8 +302,12 @@ class ChatOpenRouterGemini(connection.OpenRouterConnection, BaseChatOpenAI):  # 
     def _get_request_payload(
         self, input_: LanguageModelInput, *, stop: list[str] | None = None, **kwargs: Any
     ) -> dict[str, Any]:
-        messages = self._convert_input(input_).to_messages()
-        return build_request_body(self, messages, stop=stop, **kwargs)
+        # `_generate` and `_stream` pass their message list; other input is converted.
+        if isinstance(input_, list) and all(isinstance(m, BaseMessage) for m in input_):
+            messages: list[BaseMessage] = input_
+        else:
+            messages = self._convert_input(input_).to_messages()
+        return build_request_body(self._request_settings(), messages, stop=stop, **kwargs)
 
     def _timeout(
         self, *, stream: bool = False, options: CallOptions | None = None
@@ -292,8 +340,10 @@ class ChatOpenRouterGemini(connection.OpenRouterConnection, BaseChatOpenAI):  # 
         stream: bool,
     ) -> tuple[dict[str, Any], exchange.RequestExtras, httpx2.Timeout]:
         # `stream` is LangChain's decision (it weighed `disable_streaming`), never the field.
+        # The body comes from `_get_request_payload`, so a subclass's override is honoured
+        # on every path, as `BaseChatOpenAI` does.
         options = call_options(kwargs)
-        body = build_request_body(self, messages, stop=stop, **{**kwargs, "stream": stream})
+        body = self._get_request_payload(messages, stop=stop, **{**kwargs, "stream": stream})
         extras = exchange.RequestExtras(
             headers=options.headers,
             query=options.query,
@@ -341,30 +391,23 @@ class ChatOpenRouterGemini(connection.OpenRouterConnection, BaseChatOpenAI):  # 
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
         body, extras, timeout = self._prepare(messages, stop, kwargs, stream=True)
-        parser = StreamParser(
-            output_version=self.output_version, image_output=_asks_for_images(body)
-        )
-        reply_headers = extras.reply_headers
-        limit = self._stream_chunk_limit()
+        reader = self._reader(body, extras)
         try:
             with exchange.stream_lines(
-                self._sync_client(), body, timeout, extras=extras, chunk_timeout=limit
+                self._sync_client(), body, timeout, extras=extras, chunk_timeout=reader.limit
             ) as lines:
                 for line in lines:
-                    if (chunk := parser.feed(line)) is not None and not parser.done:
-                        with_reply_headers(chunk, reply_headers)
-                        reply_headers = None  # the first chunk carries them
+                    if (chunk := reader.feed(line)) is not None:
                         if run_manager:
                             run_manager.on_llm_new_token(chunk.text, chunk=chunk)
                         yield chunk
-                    if parser.done:
+                    if reader.done:
                         break  # [DONE]: leave the block, freeing the connection, first
-                final = chunk if parser.done else parser.finish()
+                final = reader.final()
         except OpenRouterError as error:
-            parser.keep_partial(error)  # a stall or a cut: the parser did not see it
+            reader.keep_partial(error)  # a stall or a cut: the parser did not see it
             raise
         if final is not None:
-            with_reply_headers(final, reply_headers)
             if run_manager:
                 run_manager.on_llm_new_token(final.text, chunk=final)
             yield final
@@ -377,33 +420,35 @@ class ChatOpenRouterGemini(connection.OpenRouterConnection, BaseChatOpenAI):  # 
         **kwargs: Any,
     ) -> AsyncIterator[ChatGenerationChunk]:
         body, extras, timeout = self._prepare(messages, stop, kwargs, stream=True)
-        parser = StreamParser(
-            output_version=self.output_version, image_output=_asks_for_images(body)
-        )
-        reply_headers = extras.reply_headers
-        limit = self._stream_chunk_limit()
+        reader = self._reader(body, extras)
         try:
             async with exchange.astream_lines(
-                self._async_client(), body, timeout, extras=extras, chunk_timeout=limit
+                self._async_client(), body, timeout, extras=extras, chunk_timeout=reader.limit
             ) as lines:
                 async for line in lines:
-                    if (chunk := parser.feed(line)) is not None and not parser.done:
-                        with_reply_headers(chunk, reply_headers)
-                        reply_headers = None  # the first chunk carries them
+                    if (chunk := reader.feed(line)) is not None:
                         if run_manager:
                             await run_manager.on_llm_new_token(chunk.text, chunk=chunk)
                         yield chunk
-                    if parser.done:
+                    if reader.done:
                         break
-                final = chunk if parser.done else parser.finish()
+                final = reader.final()
         except OpenRouterError as error:
-            parser.keep_partial(error)
+            reader.keep_partial(error)
             raise
         if final is not None:
-            with_reply_headers(final, reply_headers)
             if run_manager:
                 await run_manager.on_llm_new_token(final.text, chunk=final)
             yield final
+
+    def _reader(self, body: Mapping[str, Any], extras: exchange.RequestExtras) -> StreamReader:
+        """One stream's reply state, shared by `_stream` and `_astream`."""
+        return StreamReader(
+            output_version=self.output_version,
+            image_output=_asks_for_images(body),
+            reply_headers=extras.reply_headers,
+            limit=self._stream_chunk_limit(),
+        )
 
     # --- Cost and account -----------------------------------------------------------------
 

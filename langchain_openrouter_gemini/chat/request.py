@@ -12,13 +12,19 @@ from __future__ import annotations
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 from langchain_core.utils.function_calling import convert_to_json_schema
 from pydantic import BaseModel
 
 from langchain_openrouter_gemini.chat.calls import UNSUPPORTED_SETTINGS
+from langchain_openrouter_gemini.chat.settings import (
+    OPTION_FIELDS,
+    PLAIN_FIELDS,
+    SAMPLING,
+    RequestSettings,
+)
 from langchain_openrouter_gemini.checks import (
     check_call_arguments,
     check_call_value,
@@ -45,52 +51,15 @@ from langchain_openrouter_gemini.wire.request.reasoning_rules import (
     apply_reasoning_rules,
 )
 
-if TYPE_CHECKING:
-    from langchain_openrouter_gemini.chat.model import ChatOpenRouterGemini
-
 __all__ = [
     "REQUEST_OPTIONS",
     "CallOptions",
     "build_request_body",
     "call_options",
     "check_reasoning_settings",
+    "traced_params",
 ]
 
-_SAMPLING = (
-    "temperature",
-    "max_tokens",
-    "top_p",
-    "top_k",
-    "min_p",
-    "top_a",
-    "frequency_penalty",
-    "presence_penalty",
-    "repetition_penalty",
-    "seed",
-    "logprobs",
-    "top_logprobs",
-    "logit_bias",
-)
-# Model field -> body key for OpenRouter's routing and request options.
-_OPTIONS = {
-    "provider": "provider",
-    "models": "models",
-    "route": "route",
-    "transforms": "transforms",
-    "plugins": "plugins",
-    "web_search": "web_search",
-    "session_id": "session_id",
-    "trace": "trace",
-    "user": "user",
-    "request_metadata": "metadata",
-    "modalities": "modalities",
-    "image_config": "image_config",
-    "prediction": "prediction",
-    "verbosity": "verbosity",
-}
-# Model fields sent as they are (a per-call value wins). `service_tier`: OpenRouter's
-# processing tier (`flex`, `priority`, ...; Google Vertex serves Gemini on them).
-_PLAIN_FIELDS = ("service_tier",)
 # LangChain-side arguments that must not reach the wire. OpenRouter always sends usage,
 # so the SDK's `stream_options` is dropped rather than sent as a deprecated field.
 _LANGCHAIN_ONLY = ("stream_options", "stream_usage", "ls_structured_output_format")
@@ -111,9 +80,9 @@ _PASSTHROUGH = frozenset(
 # Every per-call name `build_request_body` reads, for the unknown-argument check.
 _CALL_NAMES = frozenset(
     {
-        *_SAMPLING,
-        *_PLAIN_FIELDS,
-        *_OPTIONS,
+        *SAMPLING,
+        *PLAIN_FIELDS,
+        *OPTION_FIELDS,
         *_LANGCHAIN_ONLY,
         *REQUEST_OPTIONS,
         *_PASSTHROUGH,
@@ -183,14 +152,14 @@ def call_options(kwargs: Mapping[str, Any]) -> CallOptions:
 
 
 def build_request_body(
-    chat_model: ChatOpenRouterGemini,
+    settings: RequestSettings,
     messages: Sequence[BaseMessage],
     /,
     *,
     stop: list[str] | str | None = None,
     **kwargs: Any,
 ) -> dict[str, Any]:
-    """Build the JSON body for `POST /chat/completions`.
+    """Build the JSON body for `POST /chat/completions` from the model's settings.
 
     The request options (`timeout`, `extra_headers`, `extra_query`) are skipped; read
     them with `call_options`.
@@ -203,51 +172,12 @@ def build_request_body(
 
     """
     check_messages(messages)
-    call = dict(kwargs)
-    for name in (*_LANGCHAIN_ONLY, *REQUEST_OPTIONS):
-        call.pop(name, None)
-    if stop is None:
-        stop = call.pop("stop", None)
-    call.pop("stop", None)
-    extra_body = call.pop("extra_body", None)
-    # A per-call `model=` (LangChain's model override) takes the same short forms as the field.
-    override = call.pop("model", None)
-    body: dict[str, Any] = {
-        "model": normalize_model_id(override) if override else chat_model.model_name
-    }
+    call, stop, extra_body = _call_arguments(kwargs, stop)
+    body: dict[str, Any] = {"model": _model(settings, call)}
     body["messages"] = messages_to_wire(messages)
-    # `stream` is what the caller decided (`_generate` says False, `_stream` True, after
-    # LangChain weighed `disable_streaming`); the `streaming` field only fills a gap.
-    stream = call.pop("stream", None)
-    if stream if stream is not None else chat_model.streaming:
-        body["stream"] = True
+    options = _settle(settings, call, stop, body)
 
-    for name in (*_SAMPLING, *_PLAIN_FIELDS):
-        if name in call:
-            value = check_call_value(type(chat_model), name, call.pop(name))
-        else:
-            value = getattr(chat_model, name, None)
-        if value is not None:
-            body[name] = value
-    stop_value = stop if stop is not None else chat_model.stop
-    if stop_value:
-        body["stop"] = stop_value
-    source = "invoke(..., n=...)" if "n" in call else f"{type(chat_model).__name__}(n=...)"
-    check_choice_count(call.pop("n", chat_model.n), source=source)
-
-    reasoning = build_reasoning(
-        call.pop("reasoning", chat_model.reasoning),
-        effort=call.pop("reasoning_effort", chat_model.reasoning_effort),
-        max_tokens=call.pop("thinking_budget", chat_model.thinking_budget),
-    )
-    model_options = {key: getattr(chat_model, field) for field, key in _OPTIONS.items()}
-    per_call = {key: call.pop(field) for field, key in _OPTIONS.items() if field in call}
-    if "metadata" in call:
-        per_call["metadata"] = call.pop("metadata")
-    options = merge_options(model_options, per_call)
-    options["reasoning"] = reasoning
-
-    rewrite = chat_model.gemini_safe_schemas and _may_reach_gemini(body["model"], options)
+    rewrite = settings.gemini_safe_schemas and _may_reach_gemini(settings, body["model"], options)
     if tools := call.pop("tools", None):
         body["tools"] = [gemini_safe_tool(t) if rewrite else t for t in tools]
     if (tool_choice := call.pop("tool_choice", None)) is not None:
@@ -256,7 +186,7 @@ def build_request_body(
         body["parallel_tool_calls"] = parallel
     if (response_format := call.pop("response_format", None)) is not None:
         body["response_format"] = _response_format(response_format, rewrite)
-        if chat_model.response_healing:
+        if settings.response_healing:
             plugins = list(options.get("plugins") or [])
             if not any(p.get("id") == "response-healing" for p in plugins):
                 plugins.append(response_healing_plugin())
@@ -266,33 +196,126 @@ def build_request_body(
     for server_tool in openrouter.pop("tools", ()):
         body["tools"] = add_server_tool(body.get("tools", []), server_tool)
     body.update(openrouter)
-    if chat_model.pin_provider and (served := _signature_turn(messages)):
+    if settings.pin_provider and (served := _signature_turn(messages)):
         served_by, served_model = served
         # An alias or preset (`~google/gemini-pro-latest`, `@preset/x`) names no model; the
         # reply that carried the signatures says which one served.
         if is_gemini(body["model"]) or is_gemini(served_model):
             body["provider"] = pin_provider(body.get("provider"), served_by)
-    if chat_model.cache_prompt:
+    if settings.cache_prompt:
         mark_cache_breakpoint(
-            body["messages"], messages, model=body["model"], ttl=chat_model.cache_ttl
+            body["messages"], messages, model=body["model"], ttl=settings.cache_ttl
         )
 
     passthrough = {name: call.pop(name) for name in list(call) if name in _PASSTHROUGH}
-    check_call_arguments(type(chat_model), call, _CALL_NAMES, unsupported=UNSUPPORTED_SETTINGS)
-    body.update(chat_model.model_kwargs)
+    check_call_arguments(settings.owner, call, _CALL_NAMES, unsupported=UNSUPPORTED_SETTINGS)
+    body.update(settings.model_kwargs or {})
     body.update(passthrough)
     # The model's `extra_body` is sent too (the per-call one wins): the constructor's
     # unknown-argument error points there for deliberate extra fields.
-    body.update(chat_model.extra_body or {})
+    body.update(settings.extra_body or {})
     if extra_body:
         body.update(extra_body)
     # Checked on the final body, so a model string, the constructor, a per-call argument,
     # `model_kwargs` and `extra_body` all meet the same rules.
-    rules = _rules(body["model"], chat_model.openai_api_base)
+    rules = _rules(body["model"], settings.base_url)
     return apply_reasoning_rules(body, body["model"], rules)
 
 
-def check_reasoning_settings(chat_model: ChatOpenRouterGemini) -> None:
+def traced_params(
+    settings: RequestSettings, /, *, stop: list[str] | str | None = None, **kwargs: Any
+) -> dict[str, Any]:
+    """What tracing shows for one call: the body fields it sends, but the messages.
+
+    Built by the same steps as `build_request_body`, so routing options and reasoning
+    appear as sent (`reasoning_effort="low"` as `reasoning: {"effort": "low"}`, `provider`
+    as its JSON). Per-call arguments it does not settle (tools, `response_format`, request
+    options) are shown as given. Never raises: a call that cannot be sent shows the
+    arguments as given, and the call itself then fails with the real error. Left out:
+    what depends on the messages (provider pinning, the cache breakpoint) and the model's
+    effort mapping, which warns and is applied to the sent body only.
+    """
+    call, stop, extra_body = _call_arguments(kwargs, stop)
+    params: dict[str, Any] = {"stream": settings.streaming}
+    try:
+        params["model"] = _model(settings, call)
+        options = _settle(settings, call, stop, params)
+        params.update(build_openrouter_body(options))
+    except (TypeError, ValueError):
+        return {"model": settings.model, "stream": settings.streaming, "stop": stop, **kwargs}
+    params.setdefault("stop", None)
+    params.update(settings.model_kwargs or {})
+    params.update(call)
+    params.update(settings.extra_body or {})
+    params.update(extra_body or {})
+    return params
+
+
+def _call_arguments(
+    kwargs: Mapping[str, Any], stop: list[str] | str | None
+) -> tuple[dict[str, Any], list[str] | str | None, Any]:
+    """The call's body arguments, its `stop` and its `extra_body`, taken out of `kwargs`."""
+    call = dict(kwargs)
+    for name in (*_LANGCHAIN_ONLY, *REQUEST_OPTIONS):
+        call.pop(name, None)
+    if stop is None:
+        stop = call.pop("stop", None)
+    call.pop("stop", None)
+    return call, stop, call.pop("extra_body", None)
+
+
+def _model(settings: RequestSettings, call: dict[str, Any]) -> str:
+    # A per-call `model=` (LangChain's model override) takes the same short forms as the field.
+    override = call.pop("model", None)
+    return normalize_model_id(override) if override else settings.model
+
+
+def _settle(
+    settings: RequestSettings,
+    call: dict[str, Any],
+    stop: list[str] | str | None,
+    body: dict[str, Any],
+) -> dict[str, Any]:
+    """Write stream, sampling and stop into `body`; return the routing options to send.
+
+    The per-call values (taken out of `call`) win over the model's settings.
+    """
+    # `stream` is what the caller decided (`_generate` says False, `_stream` True, after
+    # LangChain weighed `disable_streaming`); the `streaming` field only fills a gap.
+    stream = call.pop("stream", None)
+    if stream if stream is not None else settings.streaming:
+        body["stream"] = True
+
+    for name, model_value in settings.sampling.items():
+        if name in call:
+            value = check_call_value(settings.owner, name, call.pop(name))
+        else:
+            value = model_value
+        if value is not None:
+            body[name] = value
+    stop_value = stop if stop is not None else settings.stop
+    if stop_value:
+        body["stop"] = stop_value
+    owner = settings.owner.__name__
+    source = "invoke(..., n=...)" if "n" in call else f"{owner}(n=...)"
+    check_choice_count(call.pop("n", settings.n), source=source)
+
+    reasoning = build_reasoning(
+        call.pop("reasoning", settings.reasoning),
+        effort=call.pop("reasoning_effort", settings.reasoning_effort),
+        max_tokens=call.pop("thinking_budget", settings.thinking_budget),
+    )
+    per_call = {}
+    if call:  # most calls pass nothing but the messages
+        per_call = {key: call.pop(field) for field, key in OPTION_FIELDS.items() if field in call}
+        if "metadata" in call:
+            per_call["metadata"] = call.pop("metadata")
+    options = merge_options(settings.options, per_call)
+    options["reasoning"] = reasoning
+    return options
+
+
+def check_reasoning_settings(settings: RequestSettings) -> None:
     """Check the model's reasoning fields at construction, so a bad setting fails early.
 
     Raises:
@@ -301,17 +324,17 @@ def check_reasoning_settings(chat_model: ChatOpenRouterGemini) -> None:
 
     """
     reasoning = build_reasoning(
-        chat_model.reasoning,
-        effort=chat_model.reasoning_effort,
-        max_tokens=chat_model.thinking_budget,
+        settings.reasoning,
+        effort=settings.reasoning_effort,
+        max_tokens=settings.thinking_budget,
     )
     if reasoning is None:
         return
     with warnings.catch_warnings():
         # Effort mapping warns once per request, where the mapped value is sent.
         warnings.simplefilter("ignore")
-        model = chat_model.model_name
-        rules = _rules(model, chat_model.openai_api_base)
+        model = settings.model
+        rules = _rules(model, settings.base_url)
         apply_reasoning_rules({"reasoning": reasoning}, model, rules)
 
 
@@ -324,16 +347,22 @@ def _rules(model: str, base_url: str | None) -> ReasoningRules | None:
     return reasoning_rules(model, base_url or DEFAULT_BASE_URL)
 
 
-def _may_reach_gemini(model: str, options: Mapping[str, Any]) -> bool:
+def _may_reach_gemini(settings: RequestSettings, model: str, options: Mapping[str, Any]) -> bool:
     """Whether a Gemini model may serve the request: the model or any `models` fallback.
 
     The Gemini-safe rewrite only narrows a schema to keywords every vendor understands, so
     it is harmless for a fallback from another vendor; the unrewritten schema is not
     harmless for Gemini, which answers unknown keywords with a 400.
     """
+    if settings.model_is_gemini if model == settings.model else _gemini_id(model):
+        return True
     fallbacks = options.get("models")
-    candidates = [model, *(fallbacks if isinstance(fallbacks, list) else [])]
-    return any(isinstance(m, str) and is_gemini(normalize_model_id(m)) for m in candidates)
+    candidates = fallbacks if isinstance(fallbacks, list) else []
+    return any(isinstance(m, str) and _gemini_id(m) for m in candidates)
+
+
+def _gemini_id(model: str) -> bool:
+    return is_gemini(normalize_model_id(model))
 
 
 def _response_format(value: Any, gemini_safe: bool) -> dict[str, Any]:

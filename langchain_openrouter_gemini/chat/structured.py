@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from langchain_core.messages import BaseMessage
 from langchain_core.output_parsers import JsonOutputParser, PydanticOutputParser
@@ -20,16 +20,13 @@ from langchain_core.output_parsers.openai_tools import (
 )
 from langchain_core.runnables import Runnable, RunnableGenerator, RunnableMap, RunnablePassthrough
 from langchain_core.utils.pydantic import is_basemodel_subclass
-from langchain_openai.chat_models.base import OpenAIRefusalError
+from langchain_openai.chat_models.base import BaseChatOpenAI, OpenAIRefusalError
 
 from langchain_openrouter_gemini.chat.tool_schemas import openai_tool, response_json_schema
 from langchain_openrouter_gemini.errors.incomplete import (
     INCOMPLETE_FINISH_REASONS,
     OpenRouterIncompleteOutputError,
 )
-
-if TYPE_CHECKING:
-    from langchain_openrouter_gemini.chat.model import ChatOpenRouterGemini
 
 __all__ = ["structured_output_runnable"]
 
@@ -49,7 +46,7 @@ def _is_pydantic(schema: Any) -> bool:
 
 
 def _json_schema(
-    model: ChatOpenRouterGemini,
+    model: BaseChatOpenAI,
     schema: Any,
     strict: bool | None,
     tools: Sequence[Any] | None,
@@ -77,7 +74,7 @@ def _json_schema(
 
 
 def _function_calling(
-    model: ChatOpenRouterGemini, schema: Any, strict: bool | None, kwargs: Mapping[str, Any]
+    model: BaseChatOpenAI, schema: Any, strict: bool | None, kwargs: Mapping[str, Any]
 ) -> tuple[Runnable[Any, Any], Runnable[Any, Any]]:
     tool_name = openai_tool(schema)["function"]["name"]
     defaults = _without_disabled(
@@ -119,7 +116,7 @@ def _without_disabled(
 
 
 def _json_mode(
-    model: ChatOpenRouterGemini, schema: Any, kwargs: Mapping[str, Any]
+    model: BaseChatOpenAI, schema: Any, kwargs: Mapping[str, Any]
 ) -> tuple[Runnable[Any, Any], Runnable[Any, Any]]:
     llm = model.bind(
         response_format={"type": "json_object"},
@@ -166,7 +163,7 @@ def _reply_check(max_tokens: int | None) -> Runnable[Any, Any]:
 
 
 def structured_output_runnable(
-    model: ChatOpenRouterGemini,
+    model: BaseChatOpenAI,
     schema: Any,
     *,
     method: str,

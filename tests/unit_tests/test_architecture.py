@@ -129,12 +129,8 @@ def test_the_rules_see_a_circle_when_there_is_one() -> None:
     assert _circles(edges) == [sorted(names)]
 
 
-# Circles still open (issue 25): the chat model and its request assembly know each other's
-# types. It is to be broken by a seam (a request-settings object); when it is, its line
-# goes, and no new circle may join it.
-KNOWN_CIRCLES = [
-    [f"{PACKAGE}.chat.model", f"{PACKAGE}.chat.request", f"{PACKAGE}.chat.structured"],
-]
+# No circle is left open (issue 25): none may join, lazy and type-only imports included.
+KNOWN_CIRCLES: list[list[str]] = []
 
 
 def test_no_import_circle_but_the_known_ones_lazy_and_type_only_imports_included() -> None:
