@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = "langchain_openrouter_gemini"
-ROOT = Path(__file__).resolve().parents[2] / PACKAGE
+ROOT = Path(__file__).resolve().parents[3] / PACKAGE
 MAX_LINES = 600
 
 

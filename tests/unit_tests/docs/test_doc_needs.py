@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.unit_tests.test_doc_samples import DOCS, Sample, page_samples
+from tests.unit_tests.docs.test_doc_samples import DOCS, Sample, page_samples
 
 # Top-level import -> what `pip install` brings it (only what the package's own
 # dependencies do not: langchain-core, langchain-openai, pydantic are always there).

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.unit_tests.test_cli import ANSI, run
+from tests.unit_tests.cli.test_cli import ANSI, run
 
 
 def test_embed_prints_dimensions_and_cost_per_text() -> None:

@@ -18,7 +18,7 @@ import pytest
 from langchain_openrouter_gemini import __version__
 from langchain_openrouter_gemini.testing import Fault, OpenRouterEmulator, samples
 from langchain_openrouter_gemini.wire.reasoning import EFFORTS
-from tests.unit_tests.cli_process import COMMAND, clean_env, live_emulator, run, run_on_terminal
+from tests.unit_tests.cli.cli_process import COMMAND, clean_env, live_emulator, run, run_on_terminal
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 LONG_PROMPT = (

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 PACKAGE = REPO / "langchain_openrouter_gemini"
 PAGE = REPO / "docs" / "environment.md"
 # Read through fields inherited from langchain-openai / LangChain, which the page documents.

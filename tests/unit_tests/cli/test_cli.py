@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.unit_tests.cli_process import run, run_on_terminal
+from tests.unit_tests.cli.cli_process import run, run_on_terminal
 
 ANSI = "\x1b["
 

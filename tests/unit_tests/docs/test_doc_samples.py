@@ -29,7 +29,7 @@ from typing import Any
 
 import pytest
 
-DOCS = Path(__file__).resolve().parents[2] / "docs"
+DOCS = Path(__file__).resolve().parents[3] / "docs"
 MAX_NORUN = 3
 
 # One pattern with two alternatives, so blocks come out in page order.

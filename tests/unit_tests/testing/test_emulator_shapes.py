@@ -120,7 +120,7 @@ def test_auto_reasoning_can_be_opted_out_of_in_a_script(
 
 
 def test_reasoning_docs_sample_works_against_a_plain_emulator() -> None:
-    from tests.unit_tests.test_doc_samples import DOCS, page_samples
+    from tests.unit_tests.docs.test_doc_samples import DOCS, page_samples
 
     first = next(s for s in page_samples(DOCS / "reasoning.md") if not s.hidden)
     assert "reasoning_effort" in first.code

@@ -16,7 +16,7 @@ import pytest
 from langchain_openrouter_gemini import ChatOpenRouterGemini
 from langchain_openrouter_gemini.catalogue import clear_live_cache, reasoning_rules
 from langchain_openrouter_gemini.testing import OpenRouterEmulator, Reply, handler
-from tests.unit_tests.test_lineup import NEW_MODEL
+from tests.unit_tests.catalogue.test_lineup import NEW_MODEL
 
 # Only a safety net against a hang: a correct lookup never waits this long, and the tests
 # judge by the order of events, whichever way they finish.

@@ -19,7 +19,7 @@ import pytest
 
 from langchain_openrouter_gemini import __version__
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 
 def _dry_run(target: str) -> list[str]:

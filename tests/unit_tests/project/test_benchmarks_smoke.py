@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 SYNC_AND_ASYNC = ["floor", "langchain floor", "ChatOpenAI", "ChatOpenRouter", "ours"]
 ASYNC_ONLY = ["floor (aiohttp)", "langchain floor (aiohttp)"]  # they run row 3 only
 CONTENDERS = [*SYNC_AND_ASYNC[:2], *ASYNC_ONLY, *SYNC_AND_ASYNC[2:]]

@@ -19,9 +19,9 @@ import pytest
 from langchain_openrouter_gemini.cli.app import COMMANDS, build_parser
 from langchain_openrouter_gemini.testing import OpenRouterEmulator
 from langchain_openrouter_gemini.wire.reasoning import EFFORTS
-from tests.unit_tests.cli_process import COMMAND, clean_env, live_emulator, run
+from tests.unit_tests.cli.cli_process import COMMAND, clean_env, live_emulator, run
 
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "cli.md"
+DOCS = Path(__file__).resolve().parents[3] / "docs" / "cli.md"
 OFFLINE_BANNER = "Offline: answered by the bundled OpenRouter emulator"
 
 
