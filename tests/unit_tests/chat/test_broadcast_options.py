@@ -9,14 +9,10 @@ from typing import Any
 
 import pytest
 
-from langchain_openrouter_gemini import ChatOpenRouterGemini
 from langchain_openrouter_gemini.testing import OpenRouterEmulator
+from tests.unit_tests.models import chat_model
 
 TRACE = {"trace_id": "trace-abc123", "span_name": "summarize", "team": "search"}
-
-
-def model(emulator: OpenRouterEmulator, **kwargs: Any) -> ChatOpenRouterGemini:
-    return ChatOpenRouterGemini(base_url=emulator.base_url, api_key="sk-or-test", **kwargs)
 
 
 def sent(emulator: OpenRouterEmulator) -> dict[str, Any]:
@@ -29,12 +25,12 @@ def test_session_id_falls_back_to_the_environment(
     openrouter_emulator: OpenRouterEmulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("OPENROUTER_SESSION_ID", "ci-run-17")
-    llm = model(openrouter_emulator)
+    llm = chat_model(openrouter_emulator)
     assert llm.session_id == "ci-run-17"
     llm.invoke("hi")
     assert sent(openrouter_emulator)["session_id"] == "ci-run-17"
     # An argument wins over the environment, and a per-call value over both.
-    model(openrouter_emulator, session_id="mine").invoke("hi")
+    chat_model(openrouter_emulator, session_id="mine").invoke("hi")
     assert sent(openrouter_emulator)["session_id"] == "mine"
     llm.invoke("hi", session_id="this-call")
     assert sent(openrouter_emulator)["session_id"] == "this-call"
@@ -44,17 +40,17 @@ def test_an_empty_session_id_variable_sends_nothing(
     openrouter_emulator: OpenRouterEmulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("OPENROUTER_SESSION_ID", "")
-    model(openrouter_emulator).invoke("hi")
+    chat_model(openrouter_emulator).invoke("hi")
     assert "session_id" not in sent(openrouter_emulator)
     monkeypatch.delenv("OPENROUTER_SESSION_ID")
-    model(openrouter_emulator).invoke("hi")
+    chat_model(openrouter_emulator).invoke("hi")
     assert "session_id" not in sent(openrouter_emulator)
 
 
 def test_trace_is_sent_from_the_model_and_per_call(
     openrouter_emulator: OpenRouterEmulator,
 ) -> None:
-    llm = model(openrouter_emulator, trace=TRACE)
+    llm = chat_model(openrouter_emulator, trace=TRACE)
     llm.invoke("hi")
     assert sent(openrouter_emulator)["trace"] == TRACE
     list(llm.stream("hi"))
@@ -64,12 +60,12 @@ def test_trace_is_sent_from_the_model_and_per_call(
     assert sent(openrouter_emulator)["trace"] == {"trace_id": "other"}
     llm.bind(trace={"span_name": "bound"}).invoke("hi")
     assert sent(openrouter_emulator)["trace"] == {"span_name": "bound"}
-    model(openrouter_emulator).invoke("hi")
+    chat_model(openrouter_emulator).invoke("hi")
     assert "trace" not in sent(openrouter_emulator)
 
 
 async def test_trace_is_sent_by_async_calls(openrouter_emulator: OpenRouterEmulator) -> None:
-    await model(openrouter_emulator).ainvoke("hi", trace=TRACE)
+    await chat_model(openrouter_emulator).ainvoke("hi", trace=TRACE)
     assert sent(openrouter_emulator)["trace"] == TRACE
 
 
@@ -77,5 +73,5 @@ def test_a_trace_that_is_not_a_dict_is_refused_before_sending(
     openrouter_emulator: OpenRouterEmulator,
 ) -> None:
     with pytest.raises(ValueError, match="'trace' must be a dict"):
-        model(openrouter_emulator).invoke("hi", trace="trace-abc123")
+        chat_model(openrouter_emulator).invoke("hi", trace="trace-abc123")
     assert openrouter_emulator.chat_requests == []

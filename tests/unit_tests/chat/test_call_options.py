@@ -24,6 +24,7 @@ from langchain_openrouter_gemini import ChatOpenRouterGemini, OpenRouterGeminiEm
 from langchain_openrouter_gemini.errors import OpenRouterTimeoutError
 from langchain_openrouter_gemini.testing import Fault, OpenRouterEmulator, Reply
 from langchain_openrouter_gemini.testing.server import RecordedRequest
+from tests.unit_tests.models import chat_model
 
 REQUEST_OPTIONS = ("timeout", "extra_headers", "extra_query")
 
@@ -40,8 +41,7 @@ def _fresh(emulator: OpenRouterEmulator) -> None:
 
 
 def model(emulator: OpenRouterEmulator, **settings: Any) -> ChatOpenRouterGemini:
-    settings.setdefault("max_retries", 0)
-    return ChatOpenRouterGemini(api_key="sk-or-test", base_url=emulator.base_url, **settings)
+    return chat_model(emulator, **{"max_retries": 0, **settings})
 
 
 def last(emulator: OpenRouterEmulator) -> RecordedRequest:

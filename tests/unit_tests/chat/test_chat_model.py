@@ -11,6 +11,7 @@ from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
 from langchain_openrouter_gemini import ChatOpenRouterGemini
 from tests.unit_tests.fake_transport import FakeOpenRouter
+from tests.unit_tests.models import chat_model
 
 KEY = "sk-or-v1-0123456789abcdef0123456789abcdef"
 
@@ -21,7 +22,7 @@ def fake() -> FakeOpenRouter:
 
 
 def make(fake: FakeOpenRouter, **kwargs: Any) -> ChatOpenRouterGemini:
-    return ChatOpenRouterGemini(api_key=KEY, **fake.clients(), **kwargs)
+    return chat_model(fake, api_key=KEY, **kwargs)
 
 
 def test_defaults(monkeypatch: pytest.MonkeyPatch) -> None:

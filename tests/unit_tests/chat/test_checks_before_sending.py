@@ -21,6 +21,7 @@ from langchain_openrouter_gemini.media.mime import (
 from langchain_openrouter_gemini.model_string import init_chat_model
 from langchain_openrouter_gemini.testing import samples
 from tests.unit_tests.fake_transport import FakeOpenRouter
+from tests.unit_tests.models import chat_model
 
 KEY = "sk-or-v1-0123456789abcdef0123456789abcdef"
 
@@ -41,7 +42,7 @@ def fake() -> FakeOpenRouter:
 
 
 def make(fake: FakeOpenRouter, **kwargs: Any) -> ChatOpenRouterGemini:
-    return ChatOpenRouterGemini(api_key=KEY, **fake.clients(), **kwargs)
+    return chat_model(fake, api_key=KEY, **kwargs)
 
 
 def _refused(fake: FakeOpenRouter, match: str, *args: Any, **kwargs: Any) -> str:

@@ -13,6 +13,7 @@ from langchain_core.messages import BaseMessageChunk
 
 from langchain_openrouter_gemini import ChatOpenRouterGemini
 from langchain_openrouter_gemini.testing import OpenRouterEmulator, Reply
+from tests.unit_tests.models import chat_model
 
 PNG = b"\x89PNG\r\n\x1a\n fake image bytes"
 B64 = base64.b64encode(PNG).decode()
@@ -25,12 +26,8 @@ def emulator(openrouter_emulator: OpenRouterEmulator) -> OpenRouterEmulator:
 
 
 def _llm(emulator: OpenRouterEmulator, **kwargs: Any) -> ChatOpenRouterGemini:
-    return ChatOpenRouterGemini(
-        model="google/gemini-2.5-flash-image",
-        modalities=["image", "text"],
-        base_url=emulator.base_url,
-        api_key="k",
-        **kwargs,
+    return chat_model(
+        emulator, model="google/gemini-2.5-flash-image", modalities=["image", "text"], **kwargs
     )
 
 
@@ -87,8 +84,6 @@ def test_a_text_only_reply_to_an_image_request_is_the_same_both_ways(
 
 def test_text_requests_keep_plain_string_content(emulator: OpenRouterEmulator) -> None:
     emulator.enqueue(Reply.text("Hello."), Reply.text("Hello."))
-    llm = ChatOpenRouterGemini(
-        model="google/gemini-2.5-flash", base_url=emulator.base_url, api_key="k"
-    )
+    llm = chat_model(emulator, model="google/gemini-2.5-flash")
     assert llm.invoke("hi").content == "Hello."
     assert _merged(list(llm.stream("hi"))).content == "Hello."

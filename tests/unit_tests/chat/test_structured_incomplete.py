@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from langchain_openrouter_gemini import ChatOpenRouterGemini
 from langchain_openrouter_gemini.errors import OpenRouterIncompleteOutputError
 from tests.unit_tests.fake_transport import FakeOpenRouter, completion
+from tests.unit_tests.models import chat_model
 from tests.unit_tests.sse import USAGE, chunk, lines
 
 KEY = "sk-or-v1-0123456789abcdef0123456789abcdef"
@@ -64,7 +65,7 @@ class CutStream(FakeOpenRouter):
 
 
 def make(fake: FakeOpenRouter, **kwargs: Any) -> ChatOpenRouterGemini:
-    return ChatOpenRouterGemini(api_key=KEY, **fake.clients(), **kwargs)
+    return chat_model(fake, api_key=KEY, **kwargs)
 
 
 CASES = [

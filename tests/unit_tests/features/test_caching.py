@@ -8,15 +8,12 @@ from typing import Any
 import pytest
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
-from langchain_openrouter_gemini import ChatOpenRouterGemini, get_openrouter_callback
+from langchain_openrouter_gemini import get_openrouter_callback
 from langchain_openrouter_gemini.features.caching import cache_hit_tokens, estimate_cache_savings
 from langchain_openrouter_gemini.testing import OpenRouterEmulator, Reply
+from tests.unit_tests.models import chat_model
 
 MANUAL = "Section 1: keep the lid closed. " * 200
-
-
-def model(emulator: OpenRouterEmulator, **kwargs: Any) -> ChatOpenRouterGemini:
-    return ChatOpenRouterGemini(base_url=emulator.base_url, api_key="sk-or-test", **kwargs)
 
 
 def breakpoints(body: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
@@ -33,7 +30,7 @@ def test_the_breakpoint_goes_on_the_first_system_message(
     openrouter_emulator: OpenRouterEmulator,
 ) -> None:
     messages = [SystemMessage(MANUAL), SystemMessage("Answer briefly."), HumanMessage("Lid?")]
-    model(openrouter_emulator, cache_prompt=True).invoke(messages)
+    chat_model(openrouter_emulator, cache_prompt=True).invoke(messages)
     body = openrouter_emulator.requests[-1].body
     assert breakpoints(body) == [(0, {"type": "ephemeral"})]
     assert body["messages"][1]["content"] == "Answer briefly."
@@ -43,7 +40,7 @@ def test_without_a_system_message_the_first_user_message_is_cached(
     openrouter_emulator: OpenRouterEmulator,
 ) -> None:
     messages = [HumanMessage(MANUAL), AIMessage("Read it."), HumanMessage("Lid?")]
-    model(openrouter_emulator, cache_prompt=True).invoke(messages)
+    chat_model(openrouter_emulator, cache_prompt=True).invoke(messages)
     assert breakpoints(openrouter_emulator.requests[-1].body) == [(0, {"type": "ephemeral"})]
 
 
@@ -52,7 +49,7 @@ def test_a_breakpoint_the_user_placed_anywhere_is_the_only_one(
 ) -> None:
     marked = {"type": "text", "text": MANUAL, "cache_control": {"type": "ephemeral", "ttl": "5m"}}
     messages = [SystemMessage("Be terse."), HumanMessage([marked]), HumanMessage("Lid?")]
-    model(openrouter_emulator, cache_prompt=True).invoke(messages)
+    chat_model(openrouter_emulator, cache_prompt=True).invoke(messages)
     assert breakpoints(openrouter_emulator.requests[-1].body) == [
         (1, {"type": "ephemeral", "ttl": "5m"})
     ]
@@ -62,10 +59,10 @@ def test_the_ttl_is_sent_and_one_hour_on_gemini_warns(
     openrouter_emulator: OpenRouterEmulator,
 ) -> None:
     messages = [SystemMessage(MANUAL), HumanMessage("Lid?")]
-    model(openrouter_emulator, cache_prompt=True, cache_ttl="5m").invoke(messages)
+    chat_model(openrouter_emulator, cache_prompt=True, cache_ttl="5m").invoke(messages)
     assert breakpoints(openrouter_emulator.requests[-1].body)[0][1]["ttl"] == "5m"
     with pytest.warns(UserWarning, match="Gemini cache writes on OpenRouter last 5 minutes"):
-        model(openrouter_emulator, cache_prompt=True, cache_ttl="1h").invoke(messages)
+        chat_model(openrouter_emulator, cache_prompt=True, cache_ttl="1h").invoke(messages)
     assert breakpoints(openrouter_emulator.requests[-1].body)[0][1] == {
         "type": "ephemeral",
         "ttl": "1h",
@@ -76,20 +73,20 @@ def test_the_ttl_is_sent_and_one_hour_on_gemini_warns(
         warnings.catch_warnings(),
     ):
         warnings.simplefilter("error")
-        model(other, model="anthropic/claude-sonnet-4", cache_prompt=True,
-              cache_ttl="1h").invoke(messages)  # fmt: skip
+        chat_model(other, model="anthropic/claude-sonnet-4", cache_prompt=True,
+                   cache_ttl="1h").invoke(messages)  # fmt: skip
 
 
 def test_a_ttl_openrouter_does_not_know_is_refused(openrouter_emulator: OpenRouterEmulator) -> None:
     with pytest.raises(ValueError, match="cache_ttl"):
-        model(openrouter_emulator, cache_prompt=True, cache_ttl="10m")
+        chat_model(openrouter_emulator, cache_prompt=True, cache_ttl="10m")
     assert openrouter_emulator.requests == []
 
 
 def test_the_session_id_is_sent_as_the_sticky_routing_key(
     openrouter_emulator: OpenRouterEmulator,
 ) -> None:
-    model(openrouter_emulator, cache_prompt=True, session_id="agent-7").invoke(
+    chat_model(openrouter_emulator, cache_prompt=True, session_id="agent-7").invoke(
         [SystemMessage(MANUAL), HumanMessage("Lid?")]
     )
     assert openrouter_emulator.requests[-1].body["session_id"] == "agent-7"
@@ -104,7 +101,7 @@ def test_cache_hits_and_their_savings_are_in_the_callback_summary(
         # ...the second reads it.
         Reply.text("b", prompt_tokens=2168, cached_tokens=2161),
     )
-    llm = model(openrouter_emulator, cache_prompt=True)
+    llm = chat_model(openrouter_emulator, cache_prompt=True)
     messages = [SystemMessage(MANUAL), HumanMessage("Lid?")]
     with get_openrouter_callback() as usage:
         llm.invoke(messages)

@@ -10,6 +10,7 @@ from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
 from langchain_openrouter_gemini import ChatOpenRouterGemini
 from tests.unit_tests.fake_transport import FakeOpenRouter
+from tests.unit_tests.models import chat_model
 
 KEY = "sk-or-v1-0123456789abcdef0123456789abcdef"
 
@@ -34,7 +35,7 @@ RESPONSE_FORMAT = {
 
 def _body(model: str, **call: Any) -> dict[str, Any]:
     fake = FakeOpenRouter()
-    llm = ChatOpenRouterGemini(api_key=KEY, model=model, **fake.clients())
+    llm = chat_model(fake, api_key=KEY, model=model)
     llm.bind_tools([copy.deepcopy(TOOL)]).invoke("Weather?", **call)
     body: dict[str, Any] = fake.bodies[0]
     return body
@@ -42,7 +43,7 @@ def _body(model: str, **call: Any) -> dict[str, Any]:
 
 def _format_body(model: str, **kwargs: Any) -> dict[str, Any]:
     fake = FakeOpenRouter()
-    llm = ChatOpenRouterGemini(api_key=KEY, model=model, **fake.clients(), **kwargs)
+    llm = chat_model(fake, api_key=KEY, model=model, **kwargs)
     llm.invoke("City?", response_format=copy.deepcopy(RESPONSE_FORMAT))
     body: dict[str, Any] = fake.bodies[0]
     return body

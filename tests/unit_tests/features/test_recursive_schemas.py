@@ -13,6 +13,7 @@ from typing_extensions import TypedDict
 from langchain_openrouter_gemini import ChatOpenRouterGemini
 from langchain_openrouter_gemini.features.schema import RECURSION_DEPTH, has_recursive_refs
 from langchain_openrouter_gemini.testing import OpenRouterEmulator, Reply
+from tests.unit_tests.models import chat_model
 
 
 class Node(BaseModel):
@@ -42,9 +43,7 @@ def emulator(openrouter_emulator: OpenRouterEmulator) -> OpenRouterEmulator:
 
 
 def _llm(emulator: OpenRouterEmulator, **kwargs: Any) -> ChatOpenRouterGemini:
-    return ChatOpenRouterGemini(
-        model="google/gemini-2.5-flash", base_url=emulator.base_url, api_key="k", **kwargs
-    )
+    return chat_model(emulator, model="google/gemini-2.5-flash", **kwargs)
 
 
 def _is_node(schema: Mapping[str, Any]) -> bool:

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from langchain_core.messages import HumanMessage
 from langchain_core.tools import tool
 
-from langchain_openrouter_gemini import ChatOpenRouterGemini, web_search_tool
+from langchain_openrouter_gemini import web_search_tool
 from langchain_openrouter_gemini.features.routing import web_plugin
 from langchain_openrouter_gemini.features.server_tools import (
     WEB_SEARCH_OPTIONS,
@@ -22,6 +22,7 @@ from langchain_openrouter_gemini.features.server_tools import (
 from langchain_openrouter_gemini.testing import OpenRouterEmulator, Reply
 from langchain_openrouter_gemini.usage.callbacks import get_openrouter_callback
 from langchain_openrouter_gemini.wire.response.usage import cost_fields, server_tool_use
+from tests.unit_tests.models import chat_model
 
 SEARCH = {"type": "openrouter:web_search"}
 
@@ -32,14 +33,10 @@ def get_weather(city: str) -> str:
     return f"4 °C in {city}"
 
 
-def model(emulator: OpenRouterEmulator, **kwargs: Any) -> ChatOpenRouterGemini:
-    return ChatOpenRouterGemini(base_url=emulator.base_url, api_key="sk-or-test", **kwargs)
-
-
 def test_web_search_true_sends_the_server_tool_not_the_plugin(
     openrouter_emulator: OpenRouterEmulator,
 ) -> None:
-    model(openrouter_emulator, web_search=True).invoke("What happened today?")
+    chat_model(openrouter_emulator, web_search=True).invoke("What happened today?")
     body = openrouter_emulator.requests[-1].body
     assert body["tools"] == [SEARCH]
     assert "plugins" not in body
@@ -49,14 +46,14 @@ def test_web_search_options_become_the_tool_parameters(
     openrouter_emulator: OpenRouterEmulator,
 ) -> None:
     options = {"max_results": 3, "engine": "exa", "allowed_domains": ["arxiv.org"]}
-    model(openrouter_emulator, web_search=options).invoke("Latest on fusion?")
+    chat_model(openrouter_emulator, web_search=options).invoke("Latest on fusion?")
     assert openrouter_emulator.requests[-1].body["tools"] == [{**SEARCH, "parameters": options}]
 
 
 def test_the_deprecated_plugin_stays_available_through_plugins(
     openrouter_emulator: OpenRouterEmulator,
 ) -> None:
-    model(openrouter_emulator, plugins=[web_plugin(max_results=2)]).invoke("News?")
+    chat_model(openrouter_emulator, plugins=[web_plugin(max_results=2)]).invoke("News?")
     body = openrouter_emulator.requests[-1].body
     assert body["plugins"] == [{"id": "web", "max_results": 2}]
     assert "tools" not in body
@@ -66,7 +63,9 @@ def test_web_search_is_added_after_bound_function_tools(
     openrouter_emulator: OpenRouterEmulator,
 ) -> None:
     openrouter_emulator.enqueue(Reply.text("It is 4 °C."))
-    bound = model(openrouter_emulator, web_search=True).bind_tools([get_weather], tool_choice="any")
+    bound = chat_model(openrouter_emulator, web_search=True).bind_tools(
+        [get_weather], tool_choice="any"
+    )
     bound.invoke("Weather in Oslo?")
     body = openrouter_emulator.requests[-1].body
     assert [t["type"] for t in body["tools"]] == ["function", "openrouter:web_search"]
@@ -77,7 +76,7 @@ def test_web_search_is_added_after_bound_function_tools(
 def test_bind_tools_takes_the_server_tool_and_a_tool_choice_that_forces_it(
     openrouter_emulator: OpenRouterEmulator,
 ) -> None:
-    bound = model(openrouter_emulator).bind_tools(
+    bound = chat_model(openrouter_emulator).bind_tools(
         [get_weather, web_search_tool(max_results=2)], tool_choice="openrouter:web_search"
     )
     reply = bound.invoke("Who won the match yesterday?")
@@ -90,7 +89,7 @@ def test_bind_tools_takes_the_server_tool_and_a_tool_choice_that_forces_it(
 def test_the_same_tool_bound_and_set_on_the_model_is_sent_once(
     openrouter_emulator: OpenRouterEmulator,
 ) -> None:
-    llm = model(openrouter_emulator, web_search=True)
+    llm = chat_model(openrouter_emulator, web_search=True)
     llm.bind_tools([web_search_tool()]).invoke("News?")
     assert openrouter_emulator.requests[-1].body["tools"] == [SEARCH]
 
@@ -98,21 +97,21 @@ def test_the_same_tool_bound_and_set_on_the_model_is_sent_once(
 def test_a_bound_tool_and_web_search_that_disagree_fail_before_sending(
     openrouter_emulator: OpenRouterEmulator,
 ) -> None:
-    llm = model(openrouter_emulator, web_search={"max_results": 5})
+    llm = chat_model(openrouter_emulator, web_search={"max_results": 5})
     with pytest.raises(ValueError, match="Set web search in one place"):
         llm.bind_tools([web_search_tool(max_results=2)]).invoke("News?")
     assert openrouter_emulator.requests == []
 
 
 def test_web_search_false_per_call_turns_it_off(openrouter_emulator: OpenRouterEmulator) -> None:
-    model(openrouter_emulator, web_search=True).invoke("Hi", web_search=False)
+    chat_model(openrouter_emulator, web_search=True).invoke("Hi", web_search=False)
     assert "tools" not in openrouter_emulator.requests[-1].body
 
 
 def test_searches_are_counted_in_metadata_streams_and_the_callback(
     openrouter_emulator: OpenRouterEmulator,
 ) -> None:
-    llm = model(openrouter_emulator, web_search=True)
+    llm = chat_model(openrouter_emulator, web_search=True)
     with get_openrouter_callback() as usage:
         reply = llm.invoke("What is new in astronomy?")
         merged = None
@@ -133,7 +132,7 @@ def test_a_scripted_answer_without_citations_counts_no_search(
     openrouter_emulator: OpenRouterEmulator,
 ) -> None:
     openrouter_emulator.enqueue(Reply.text("2 + 2 = 4"))
-    reply = model(openrouter_emulator, web_search=True).invoke("2 + 2?")
+    reply = chat_model(openrouter_emulator, web_search=True).invoke("2 + 2?")
     assert "server_tool_use" not in reply.response_metadata
 
 
@@ -158,7 +157,7 @@ def test_bad_web_search_settings_fail_before_sending(
     openrouter_emulator: OpenRouterEmulator, value: Any, problem: str
 ) -> None:
     with pytest.raises(ValueError, match=problem):
-        model(openrouter_emulator).invoke("News?", web_search=value)
+        chat_model(openrouter_emulator).invoke("News?", web_search=value)
     assert openrouter_emulator.requests == []
 
 
@@ -231,7 +230,7 @@ def test_agent_with_web_search_sends_the_tool_on_every_turn(
     openrouter_emulator.enqueue(
         Reply.tool_call("get_weather", {"city": "Oslo"}), Reply.text("4 °C in Oslo.")
     )
-    agent = create_agent(model(openrouter_emulator, web_search=True), tools=[get_weather])
+    agent = create_agent(chat_model(openrouter_emulator, web_search=True), tools=[get_weather])
     result = agent.invoke({"messages": [HumanMessage("Weather in Oslo?")]})
     assert result["messages"][-1].text == "4 °C in Oslo."
     chats = [r.body for r in openrouter_emulator.requests if r.path.endswith("/chat/completions")]

@@ -21,6 +21,7 @@ from langchain_openrouter_gemini import (
 )
 from langchain_openrouter_gemini import errors as e
 from langchain_openrouter_gemini.testing import OpenRouterEmulator
+from tests.unit_tests.models import chat_model
 
 
 @pytest.fixture(scope="module")
@@ -30,8 +31,7 @@ def emulator() -> Iterator[OpenRouterEmulator]:
 
 
 def _chat(emulator: OpenRouterEmulator, model: str, **kwargs: object) -> ChatOpenRouterGemini:
-    settings = {"base_url": emulator.base_url, "api_key": "sk-or-test", "max_retries": 0}
-    return ChatOpenRouterGemini(model=model, **{**settings, **kwargs})  # type: ignore[arg-type]
+    return chat_model(emulator, model=model, **{"max_retries": 0, **kwargs})
 
 
 def test_an_id_the_emulator_does_not_serve_says_how_to_serve_it(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 import httpx2
@@ -11,10 +10,10 @@ import pytest
 
 from langchain_openrouter_gemini import ChatOpenRouterGemini
 from langchain_openrouter_gemini import errors as e
-from tests.unit_tests.fake_transport import completion, sse_body
+from tests.unit_tests.fake_transport import Handler, completion, sse_body
+from tests.unit_tests.models import chat_model
 
 KEY = "sk-or-v1-0123456789abcdef0123456789abcdef"
-Handler = Callable[[httpx2.Request], httpx2.Response]
 
 
 def error(status: int, message: str = "Provider returned error") -> httpx2.Response:
@@ -35,13 +34,7 @@ def scripted(*replies: httpx2.Response) -> tuple[list[httpx2.Request], Handler]:
 
 
 def model(handler: Handler, **kwargs: Any) -> ChatOpenRouterGemini:
-    transport = httpx2.MockTransport(handler)
-    return ChatOpenRouterGemini(
-        api_key=KEY,
-        http_client=httpx2.Client(transport=transport),
-        http_async_client=httpx2.AsyncClient(transport=transport),
-        **kwargs,
-    )
+    return chat_model(handler, api_key=KEY, **kwargs)
 
 
 @pytest.mark.parametrize("status", [408, 429, 500, 502, 503, 524, 529])

@@ -15,6 +15,7 @@ from langchain_openrouter_gemini import ChatOpenRouterGemini
 from langchain_openrouter_gemini import errors as e
 from langchain_openrouter_gemini.errors.retryable import transient_code
 from tests.unit_tests.fake_transport import completion
+from tests.unit_tests.models import chat_model
 
 KEY = "sk-or-v1-0123456789abcdef0123456789abcdef"
 
@@ -38,10 +39,7 @@ def _model(reply: httpx2.Response, seen: list[httpx2.Request], max_retries: int)
             return reply
         return httpx2.Response(200, json=completion("recovered"))
 
-    transport = httpx2.MockTransport(handle)
-    return ChatOpenRouterGemini(
-        api_key=KEY, http_client=httpx2.Client(transport=transport), max_retries=max_retries
-    )
+    return chat_model(handle, api_key=KEY, max_retries=max_retries)
 
 
 def _error_reply(status: int, headers: dict[str, str]) -> httpx2.Response:

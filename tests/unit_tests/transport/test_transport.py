@@ -12,7 +12,7 @@ import pytest
 from langchain_openrouter_gemini import ChatOpenRouterGemini, __version__
 from langchain_openrouter_gemini import errors as e
 from langchain_openrouter_gemini.transport import exchange as _transport
-from tests.unit_tests.fake_transport import completion, sse_body
+from tests.unit_tests.fake_transport import completion, mock_clients, sse_body
 
 KEY = "sk-or-v1-0123456789abcdef0123456789abcdef"
 
@@ -46,12 +46,8 @@ class Recorder:
         return self.library.Response(200, json=completion("ok"))
 
     def model(self, **kwargs: Any) -> ChatOpenRouterGemini:
-        transport = self.library.MockTransport(self.handle)
         return ChatOpenRouterGemini(
-            api_key=KEY,
-            http_client=self.library.Client(transport=transport),
-            http_async_client=self.library.AsyncClient(transport=transport),
-            **kwargs,
+            api_key=KEY, **mock_clients(self.handle, self.library), **kwargs
         )
 
 

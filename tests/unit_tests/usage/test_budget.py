@@ -20,7 +20,6 @@ from langchain_core.tools import tool
 from typing_extensions import TypedDict
 
 from langchain_openrouter_gemini import (
-    ChatOpenRouterGemini,
     OpenRouterBudgetExceededError,
     OpenRouterError,
     get_openrouter_callback,
@@ -28,10 +27,7 @@ from langchain_openrouter_gemini import (
 from langchain_openrouter_gemini.errors import is_retryable
 from langchain_openrouter_gemini.testing import OpenRouterEmulator, Reply
 from langchain_openrouter_gemini.usage.callbacks import OpenRouterCallbackHandler
-
-
-def model(emulator: OpenRouterEmulator, **kwargs: Any) -> ChatOpenRouterGemini:
-    return ChatOpenRouterGemini(base_url=emulator.base_url, api_key="sk-or-test", **kwargs)
+from tests.unit_tests.models import chat_model
 
 
 def chat_requests(emulator: OpenRouterEmulator) -> int:
@@ -42,7 +38,7 @@ def test_the_call_after_the_budget_is_reached_raises_and_is_not_sent(
     openrouter_emulator: OpenRouterEmulator,
 ) -> None:
     openrouter_emulator.enqueue(Reply.text("one", cost=0.30), Reply.text("two", cost=0.25))
-    llm = model(openrouter_emulator)
+    llm = chat_model(openrouter_emulator)
     with get_openrouter_callback(max_cost=0.50) as usage:
         llm.invoke("first")  # $0.30: under the budget
         llm.invoke("second")  # starts under it, ends at $0.55
@@ -61,7 +57,7 @@ def test_every_way_of_calling_is_stopped(
     openrouter_emulator: OpenRouterEmulator, mode: str
 ) -> None:
     openrouter_emulator.enqueue(Reply.text("spent", cost=1.0))
-    llm = model(openrouter_emulator)
+    llm = chat_model(openrouter_emulator)
 
     async def astream() -> None:
         async for _ in llm.astream("again"):
@@ -86,7 +82,7 @@ def test_every_way_of_calling_is_stopped(
 
 def test_no_budget_means_no_limit(openrouter_emulator: OpenRouterEmulator) -> None:
     openrouter_emulator.enqueue(Reply.text("a", cost=5.0), Reply.text("b", cost=5.0))
-    llm = model(openrouter_emulator)
+    llm = chat_model(openrouter_emulator)
     with get_openrouter_callback() as usage:
         llm.invoke("one")
         llm.invoke("two")
@@ -97,7 +93,7 @@ def test_an_outer_budget_stops_calls_in_an_inner_block(
     openrouter_emulator: OpenRouterEmulator,
 ) -> None:
     openrouter_emulator.enqueue(Reply.text("a", cost=0.2), Reply.text("b", cost=0.2))
-    llm = model(openrouter_emulator)
+    llm = chat_model(openrouter_emulator)
     with get_openrouter_callback(max_cost=0.3) as outer:
         llm.invoke("outside")
         with get_openrouter_callback() as inner:
@@ -111,7 +107,7 @@ def test_an_outer_budget_stops_calls_in_an_inner_block(
 
 def test_an_inner_budget_stops_only_its_own_block(openrouter_emulator: OpenRouterEmulator) -> None:
     openrouter_emulator.enqueue(Reply.text("a", cost=0.2), Reply.text("b", cost=0.2))
-    llm = model(openrouter_emulator)
+    llm = chat_model(openrouter_emulator)
     with get_openrouter_callback() as outer:
         with get_openrouter_callback(max_cost=0.1):
             llm.invoke("spends the inner budget")
@@ -126,7 +122,7 @@ def test_a_chain_stops_at_the_step_after_the_budget(
     openrouter_emulator: OpenRouterEmulator,
 ) -> None:
     openrouter_emulator.enqueue(Reply.text("short", cost=0.6))
-    llm = model(openrouter_emulator)
+    llm = chat_model(openrouter_emulator)
     step = ChatPromptTemplate.from_messages([("human", "Rewrite: {text}")])
     chain = step | llm | RunnableLambda(lambda m: {"text": m.text}) | step | llm
     with (
@@ -148,7 +144,7 @@ def test_an_agent_stops_before_its_next_model_call(openrouter_emulator: OpenRout
     from langchain.agents import create_agent
 
     openrouter_emulator.enqueue(Reply.tool_call("lookup", {"city": "Oslo"}, cost=0.8))
-    agent = create_agent(model(openrouter_emulator), tools=[lookup])
+    agent = create_agent(chat_model(openrouter_emulator), tools=[lookup])
     with (
         get_openrouter_callback(max_cost=0.5) as usage,
         pytest.raises(OpenRouterBudgetExceededError),
@@ -168,7 +164,7 @@ def test_a_langgraph_graph_stops_at_the_next_model_node(
     from langgraph.graph import END, START, StateGraph
 
     openrouter_emulator.enqueue(Reply.text("draft", cost=0.4), Reply.text("edit", cost=0.4))
-    llm = model(openrouter_emulator)
+    llm = chat_model(openrouter_emulator)
 
     def call(state: _State) -> dict[str, list[BaseMessage]]:
         return {"messages": [llm.invoke(state["messages"])]}
@@ -210,7 +206,7 @@ def test_a_bad_budget_is_refused_up_front(bad: Any) -> None:
 
 def test_estimated_costs_count_toward_the_budget(openrouter_emulator: OpenRouterEmulator) -> None:
     # A reply without `cost` is priced from the catalogue and still spends the budget.
-    llm = model(openrouter_emulator)
+    llm = chat_model(openrouter_emulator)
     handler = OpenRouterCallbackHandler(max_cost=0.10)
     message = AIMessage(
         "x",

@@ -27,6 +27,7 @@ from langchain_openrouter_gemini.testing import OpenRouterEmulator, Reply
 from langchain_openrouter_gemini.testing.keys import KEY_LIMIT
 from langchain_openrouter_gemini.usage.account import key_info_from_payload
 from langchain_openrouter_gemini.usage.generations import generation_from_payload
+from tests.unit_tests.models import chat_model
 
 KEY = "sk-or-v1-" + "a" * 64
 # `data` as OpenRouter's API reference gives it for GET /generation.
@@ -68,16 +69,11 @@ DOCUMENTED = {
 
 
 def model(emulator: OpenRouterEmulator, **kwargs: Any) -> ChatOpenRouterGemini:
-    return ChatOpenRouterGemini(base_url=emulator.base_url, api_key=KEY, **kwargs)
+    return chat_model(emulator, api_key=KEY, **kwargs)
 
 
 def mocked(handle: Callable[[httpx2.Request], httpx2.Response]) -> ChatOpenRouterGemini:
-    transport = httpx2.MockTransport(handle)
-    return ChatOpenRouterGemini(
-        api_key=KEY,
-        http_client=httpx2.Client(transport=transport),
-        http_async_client=httpx2.AsyncClient(transport=transport),
-    )
+    return chat_model(handle, api_key=KEY)
 
 
 def gets(emulator: OpenRouterEmulator, path: str) -> int:

@@ -12,6 +12,7 @@ from langchain_openrouter_gemini import ChatOpenRouterGemini
 from langchain_openrouter_gemini.usage.callbacks import get_openrouter_callback
 from langchain_openrouter_gemini.wire.response.usage import cost_fields, usage_to_metadata
 from tests.unit_tests.fake_transport import FakeOpenRouter, completion
+from tests.unit_tests.models import chat_model
 from tests.unit_tests.sse import chunk, lines
 
 KEY = "sk-or-v1-0123456789abcdef0123456789abcdef"
@@ -49,7 +50,7 @@ def _model(usage: dict[str, Any], model: str = "google/gemini-2.5-pro") -> ChatO
         data["model"] = model
         return data
 
-    return ChatOpenRouterGemini(api_key=KEY, model=model, **FakeOpenRouter(reply).clients())
+    return chat_model(FakeOpenRouter(reply), api_key=KEY, model=model)
 
 
 def _sum(details: dict[str, int]) -> int:

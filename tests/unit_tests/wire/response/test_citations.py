@@ -11,10 +11,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from langchain_core.messages import AIMessage, AIMessageChunk
 
-from langchain_openrouter_gemini import ChatOpenRouterGemini
 from langchain_openrouter_gemini.testing import OpenRouterEmulator, Reply
 from langchain_openrouter_gemini.wire.response.chat import completion_to_result
 from langchain_openrouter_gemini.wire.response.citations import citations_from_annotations
+from tests.unit_tests.models import chat_model
 
 ANSWER = "Gemini 3 Pro leads the board [1]. Flash is the cheapest [2]."
 # Shapes as OpenRouter documents them for web search (Exa excerpts joined by [...]).
@@ -60,10 +60,6 @@ EXPECTED = [
 ]
 
 
-def model(emulator: OpenRouterEmulator, **kwargs: Any) -> ChatOpenRouterGemini:
-    return ChatOpenRouterGemini(base_url=emulator.base_url, api_key="sk-or-test", **kwargs)
-
-
 def _text_block(message: AIMessage) -> dict[str, Any]:
     texts = [b for b in message.content_blocks if b["type"] == "text"]
     assert len(texts) == 1
@@ -74,7 +70,7 @@ def test_invoke_puts_citations_on_the_text_block_and_keeps_the_raw_annotations(
     openrouter_emulator: OpenRouterEmulator,
 ) -> None:
     openrouter_emulator.enqueue(Reply.annotations(ANSWER, ANNOTATIONS))
-    reply = model(openrouter_emulator, web_search=True).invoke("Which Gemini is best?")
+    reply = chat_model(openrouter_emulator, web_search=True).invoke("Which Gemini is best?")
     assert reply.content == ANSWER  # content stays a string under the default output version
     block = _text_block(reply)
     assert block["text"] == ANSWER
@@ -85,7 +81,7 @@ def test_invoke_puts_citations_on_the_text_block_and_keeps_the_raw_annotations(
 def test_the_merged_stream_has_the_same_citations(openrouter_emulator: OpenRouterEmulator) -> None:
     openrouter_emulator.enqueue(Reply.annotations(ANSWER, ANNOTATIONS))
     merged: AIMessageChunk | None = None
-    for chunk in model(openrouter_emulator, web_search=True).stream("Which Gemini is best?"):
+    for chunk in chat_model(openrouter_emulator, web_search=True).stream("Which Gemini is best?"):
         merged = chunk if merged is None else merged + chunk
     assert merged is not None
     assert _text_block(merged)["annotations"] == EXPECTED
@@ -97,7 +93,7 @@ def test_output_version_v1_content_carries_the_citations(
     openrouter_emulator: OpenRouterEmulator, stream: bool
 ) -> None:
     openrouter_emulator.enqueue(Reply.annotations(ANSWER, ANNOTATIONS))
-    llm = model(openrouter_emulator, web_search=True, output_version="v1")
+    llm = chat_model(openrouter_emulator, web_search=True, output_version="v1")
     if stream:
         merged: Any = None
         for chunk in llm.stream("Which Gemini is best?"):

@@ -15,6 +15,7 @@ from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from langchain_openrouter_gemini import ChatOpenRouterGemini
 from langchain_openrouter_gemini.usage.callbacks import get_openrouter_callback
 from tests.unit_tests.fake_transport import FakeOpenRouter
+from tests.unit_tests.models import chat_model
 
 KEY = "sk-or-v1-0123456789abcdef0123456789abcdef"
 
@@ -60,7 +61,7 @@ def _usage(prompt: int = 61, completion: int = 18, **extra: Any) -> dict[str, An
 
 def _served(reply: dict[str, Any], **kwargs: Any) -> tuple[ChatOpenRouterGemini, FakeOpenRouter]:
     fake = FakeOpenRouter(lambda body: copy.deepcopy(reply))
-    return ChatOpenRouterGemini(api_key=KEY, **fake.clients(), **kwargs), fake
+    return chat_model(fake, api_key=KEY, **kwargs), fake
 
 
 def _invoke(reply: dict[str, Any], **kwargs: Any) -> AIMessage:
