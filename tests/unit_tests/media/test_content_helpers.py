@@ -3,30 +3,20 @@
 from __future__ import annotations
 
 import base64
-import io
-import wave
 from pathlib import Path
 
 import pytest
 
 from langchain_openrouter_gemini.media import content
 from langchain_openrouter_gemini.wire.request.parts import convert_content
+from tests.unit_tests.media_samples import PNG, silent_wav
 
-PNG = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
-)
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 MP4 = b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2" + b"\x00\x00\x00\x08free"
 
 
 def _wav() -> bytes:
-    buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as writer:
-        writer.setnchannels(1)
-        writer.setsampwidth(2)
-        writer.setframerate(8000)
-        writer.writeframes(b"\x00\x00" * 40)
-    return buffer.getvalue()
+    return silent_wav(40)
 
 
 def _b64(data: bytes) -> str:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import base64
-import io
-import wave
 
 import pytest
 
@@ -17,10 +15,8 @@ from langchain_openrouter_gemini.media.mime import (
     sniff_base64_mime,
     sniff_mime,
 )
+from tests.unit_tests.media_samples import PNG, silent_wav
 
-PNG = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
-)
 GIF = (
     b"GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff\x00\x00\x00!\xf9\x04\x01\x00\x00\x00\x00"
     b",\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
@@ -28,13 +24,7 @@ GIF = (
 
 
 def _wav() -> bytes:
-    buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as writer:
-        writer.setnchannels(1)
-        writer.setsampwidth(2)
-        writer.setframerate(8000)
-        writer.writeframes(b"\x00\x00" * 16)
-    return buffer.getvalue()
+    return silent_wav(16)
 
 
 def _ftyp(brand: bytes) -> bytes:
