@@ -99,10 +99,18 @@ def _bool(value: str) -> bool:
     raise ValueError("expected true or false")
 
 
-def _effort(value: str) -> str:
-    if value not in EFFORTS:
-        raise ValueError(f"expected one of {', '.join(EFFORTS)}")
-    return value
+def _choice(allowed: tuple[str, ...], expected: str) -> Callable[[str], str]:
+    """A parameter parser that takes one of `allowed` as written, else says `expected`."""
+
+    def parse(value: str) -> str:
+        if value not in allowed:
+            raise ValueError(expected)
+        return value
+
+    return parse
+
+
+_effort = _choice(EFFORTS, f"expected one of {', '.join(EFFORTS)}")
 
 
 def _csv(value: str) -> list[str]:
@@ -147,19 +155,13 @@ _PARAMS: dict[str, Callable[[str], Any]] = {
 }
 
 
-def _encoding(value: str) -> str:
-    if value not in ("float", "base64"):
-        raise ValueError("expected float or base64")
-    return value
-
-
 # Parameters an embeddings model string may set (`OpenRouterGeminiEmbeddings` fields).
 _EMBEDDING_PARAMS: dict[str, Callable[[str], Any]] = {
     **_CONNECTION_PARAMS,
     "dimensions": int,
     "chunk_size": int,
     "max_concurrency": int,
-    "encoding_format": _encoding,
+    "encoding_format": _choice(("float", "base64"), "expected float or base64"),
     "query_input_type": str,
     "document_input_type": str,
 }

@@ -1,20 +1,24 @@
-"""A tiny HTTP server on 127.0.0.1 that answers with exactly the bytes a test scripts.
+"""Tiny HTTP servers on 127.0.0.1 for what the emulator will not do.
 
-The emulator renders well-behaved replies; this server is for the hostile but legal
+The emulator renders well-behaved replies. `LoopbackSSE` sends the hostile but legal
 ones it does not make: a stream that stays open after `[DONE]`, bytes after `[DONE]`, a
 stream that goes silent. Every POST gets `200 text/event-stream` (chunked) with the
 scripted pieces, one chunk each; then the server holds the body open for `hold` seconds,
 noting whether the client hung up first, ends it, and waits for the next request on the
-same connection.
+same connection. `BrokenServer` breaks the connection before any reply head. Both share
+`LoopbackServer`'s socket, accept loop and shutdown.
 """
 
 from __future__ import annotations
 
 import socket
+import struct
 import threading
 import time
 from collections.abc import Sequence
 from types import TracebackType
+
+from typing_extensions import Self
 
 _HEAD = (
     b"HTTP/1.1 200 OK\r\n"
@@ -25,26 +29,13 @@ _HEAD = (
 )
 
 
-class LoopbackSSE:
-    """Serve `pieces` to every request, then keep the socket open for `hold` seconds.
+class LoopbackServer:
+    """A server on 127.0.0.1 that handles each connection, on a thread of its own, in `serve`."""
 
-    Attributes:
-        client_hung_up: Set when a client closed its connection while the server was
-            still holding it open (what a reader that stops at `[DONE]` does).
-        requests: How many requests arrived.
-        connections: How many connections they came on (keep-alive reuses one).
-
-    """
-
-    def __init__(self, pieces: Sequence[bytes], *, hold: float = 10.0) -> None:
-        self.pieces = list(pieces)
-        self.hold = hold
-        self.client_hung_up = threading.Event()
-        self.requests = 0
-        self.connections = 0
+    def __init__(self) -> None:
         self._stop = threading.Event()
         self._listener = socket.create_server(("127.0.0.1", 0))
-        self._listener.settimeout(0.05)
+        self._listener.settimeout(0.05)  # so the accept loop sees `_stop` soon
         self._threads: list[threading.Thread] = []
 
     @property
@@ -52,7 +43,7 @@ class LoopbackSSE:
         """The API base URL to give the model."""
         return f"http://127.0.0.1:{self._listener.getsockname()[1]}/api/v1"
 
-    def __enter__(self) -> LoopbackSSE:
+    def __enter__(self) -> Self:
         thread = threading.Thread(target=self._accept, daemon=True)
         thread.start()
         self._threads.append(thread)
@@ -69,6 +60,10 @@ class LoopbackSSE:
             thread.join(5)
         self._listener.close()
 
+    def serve(self, conn: socket.socket) -> None:
+        """Handle one accepted connection, and close it."""
+        raise NotImplementedError
+
     def _accept(self) -> None:
         while not self._stop.is_set():
             try:
@@ -77,11 +72,31 @@ class LoopbackSSE:
                 continue
             except OSError:
                 return
-            thread = threading.Thread(target=self._serve, args=(conn,), daemon=True)
+            thread = threading.Thread(target=self.serve, args=(conn,), daemon=True)
             thread.start()
             self._threads.append(thread)
 
-    def _serve(self, conn: socket.socket) -> None:
+
+class LoopbackSSE(LoopbackServer):
+    """Serve `pieces` to every request, then keep the socket open for `hold` seconds.
+
+    Attributes:
+        client_hung_up: Set when a client closed its connection while the server was
+            still holding it open (what a reader that stops at `[DONE]` does).
+        requests: How many requests arrived.
+        connections: How many connections they came on (keep-alive reuses one).
+
+    """
+
+    def __init__(self, pieces: Sequence[bytes], *, hold: float = 10.0) -> None:
+        super().__init__()
+        self.pieces = list(pieces)
+        self.hold = hold
+        self.client_hung_up = threading.Event()
+        self.requests = 0
+        self.connections = 0
+
+    def serve(self, conn: socket.socket) -> None:
         self.connections += 1
         with conn:
             # HTTP/1.1 keep-alive: the next request may come on the same connection.
@@ -120,6 +135,29 @@ class LoopbackSSE:
             self.client_hung_up.set()
             return False
         return True
+
+
+class BrokenServer(LoopbackServer):
+    """Accepts connections, reads each request, then breaks it in one way `how` names.
+
+    `reset`: RST instead of FIN ("connection reset by peer"); `bad-status-line`: a reply
+    that is not HTTP; `hang-up`: close without a word.
+    """
+
+    def __init__(self, how: str) -> None:
+        super().__init__()
+        self.how = how
+        self.requests = 0
+
+    def serve(self, conn: socket.socket) -> None:
+        conn.settimeout(5)
+        with conn:
+            conn.recv(65536)
+            self.requests += 1
+            if self.how == "reset":
+                conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            elif self.how == "bad-status-line":
+                conn.sendall(b"HELLO\r\n\r\n")
 
 
 def _read_request(conn: socket.socket, stop: threading.Event) -> bool:

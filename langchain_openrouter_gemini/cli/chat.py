@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from langchain_openrouter_gemini.cli.building import build_model, check_model_kind
-from langchain_openrouter_gemini.cli.command import ENVIRONMENT, Subcommands, UsageError
+from langchain_openrouter_gemini.cli.command import Subcommands, UsageError, add_command
 from langchain_openrouter_gemini.cli.endpoint import OFFLINE_BANNER, endpoint, offline_refusals
 from langchain_openrouter_gemini.cli.parsing import one_of
 from langchain_openrouter_gemini.wire.reasoning import EFFORTS
@@ -44,15 +44,15 @@ _FLAG_FOR_FAMILY = {"image": "--image", "audio": "--audio", "video": "--video"}
 
 def add_parser(commands: Subcommands) -> None:
     """Add `chat` and its options."""
-    chat = commands.add_parser(
+    chat = add_command(
+        commands,
         "chat",
-        help="ask one question and stream the answer",
+        summary="ask one question and stream the answer",
         description=(
             "Ask Gemini one question and stream the answer, then a summary line. Attached "
             "files are typed from their bytes (the extension is only a fallback)."
         ),
-        epilog=EXAMPLES + ENVIRONMENT,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        examples=EXAMPLES,
     )
     chat.add_argument("prompt", help="the question")
     for flag, (_, takes) in _ATTACHMENTS.items():

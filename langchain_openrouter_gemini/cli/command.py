@@ -2,7 +2,7 @@
 
 A command is a module under `cli/` with two functions:
 
-- `add_parser(commands)`: add its subparser (`commands.add_parser("name", ...)`) and options;
+- `add_parser(commands)`: add its subparser (`add_command(commands, "name", ...)`) and options;
 - `run(args, term) -> int`: do the work and return the exit code.
 
 It is registered by listing it in `cli/app.py`'s `COMMANDS`. Importing a command module must
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from langchain_openrouter_gemini.cli.parsing import Parser
     from langchain_openrouter_gemini.cli.terminal import Terminal
 
-__all__ = ["ENVIRONMENT", "Command", "Subcommands", "UsageError"]
+__all__ = ["ENVIRONMENT", "Command", "Subcommands", "UsageError", "add_command"]
 
 # What `add_parser` receives: the object `ArgumentParser.add_subparsers()` returns.
 Subcommands: TypeAlias = "argparse._SubParsersAction[Parser]"
@@ -34,6 +34,22 @@ environment:
   NO_COLOR             set to turn colour off; colour is also off when output is not a terminal
   COLUMNS              wrap output at this width (default: the terminal's; no wrapping when piped)
 """
+
+
+def add_command(
+    commands: Subcommands, name: str, *, summary: str, description: str, examples: str
+) -> Parser:
+    """Add the subcommand `name`; its `--help` ends with `examples` and `ENVIRONMENT`.
+
+    `summary` is its line in the top-level `--help`. Both blocks are printed as written.
+    """
+    return commands.add_parser(
+        name,
+        help=summary,
+        description=description,
+        epilog=examples + ENVIRONMENT,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
 
 
 class UsageError(Exception):

@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from langchain_openrouter_gemini.cli.command import ENVIRONMENT, Subcommands
+from langchain_openrouter_gemini.cli.command import Subcommands, add_command
 from langchain_openrouter_gemini.cli.endpoint import endpoint
 from langchain_openrouter_gemini.cli.terminal import Terminal, format_cost
 
@@ -22,15 +22,15 @@ examples:
 
 def add_parser(commands: Subcommands) -> None:
     """Register the `credits` command on the CLI's subparsers."""
-    parser = commands.add_parser(
+    parser = add_command(
+        commands,
         "credits",
-        help="show your key's spending limit, usage and what is left",
+        summary="show your key's spending limit, usage and what is left",
         description=(
             "Read OpenRouter's GET /key for OPENROUTER_API_KEY: the key's spending limit, "
             "what is left of it, and its usage (all in USD)."
         ),
-        epilog=_EXAMPLES + ENVIRONMENT,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        examples=_EXAMPLES,
     )
     parser.add_argument("--json", action="store_true", help="print OpenRouter's fields as JSON")
     parser.add_argument(

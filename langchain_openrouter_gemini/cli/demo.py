@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from langchain_openrouter_gemini.cli.command import ENVIRONMENT, Subcommands
+from langchain_openrouter_gemini.cli.command import Subcommands, add_command
 
 if TYPE_CHECKING:
     from langchain_openrouter_gemini.cli.terminal import Terminal
@@ -22,17 +22,17 @@ examples:
 
 def add_parser(commands: Subcommands) -> None:
     """Add `demo` and its options."""
-    demo = commands.add_parser(
+    demo = add_command(
+        commands,
         "demo",
-        help="a short tour of the package (offline unless OPENROUTER_API_KEY is set)",
+        summary="a short tour of the package (offline unless OPENROUTER_API_KEY is set)",
         description=(
             "A tour: a question about an image, streamed reasoning, a two-tool agent loop "
             "with thought signatures, structured output, retrieval with embeddings and a cost "
             "table. Live when OPENROUTER_API_KEY is set, otherwise against the bundled emulator. "
             "Its first line says what it talks to: OpenRouter, an emulator, or another URL."
         ),
-        epilog=_EXAMPLES + ENVIRONMENT,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        examples=_EXAMPLES,
     )
     demo.add_argument(
         "--offline", action="store_true", help="use the bundled emulator even when a key is set"

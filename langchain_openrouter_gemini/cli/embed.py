@@ -6,7 +6,7 @@ import argparse
 import json
 
 from langchain_openrouter_gemini.cli.building import build_model, check_model_kind, plain_message
-from langchain_openrouter_gemini.cli.command import ENVIRONMENT, Subcommands, UsageError
+from langchain_openrouter_gemini.cli.command import Subcommands, UsageError, add_command
 from langchain_openrouter_gemini.cli.endpoint import OFFLINE_BANNER, endpoint, offline_refusals
 from langchain_openrouter_gemini.cli.terminal import Terminal, format_cost
 
@@ -25,15 +25,15 @@ _PREVIEW = 48
 
 def add_parser(commands: Subcommands) -> None:
     """Register the `embed` command on the CLI's subparsers."""
-    parser: argparse.ArgumentParser = commands.add_parser(
+    parser = add_command(
+        commands,
         "embed",
-        help="embed texts; print dimensions and cost (--json for the vectors)",
+        summary="embed texts; print dimensions and cost (--json for the vectors)",
         description=(
             "Embed each TEXT with a Gemini embedding model through OpenRouter; print each "
             "vector's length and first values, then a summary line (model, tokens, cost)."
         ),
-        epilog=_EXAMPLES + ENVIRONMENT,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        examples=_EXAMPLES,
     )
     parser.add_argument("texts", nargs="+", metavar="TEXT", help="a text to embed")
     parser.add_argument(

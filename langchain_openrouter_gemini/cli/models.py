@@ -18,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from langchain_openrouter_gemini.cli.command import ENVIRONMENT, Subcommands
+from langchain_openrouter_gemini.cli.command import Subcommands, add_command
 from langchain_openrouter_gemini.cli.terminal import Terminal
 
 __all__ = ["add_parser", "run"]
@@ -34,16 +34,16 @@ examples:
 
 def add_parser(commands: Subcommands) -> None:
     """Register `models` on the CLI's subcommands."""
-    models = commands.add_parser(
+    models = add_command(
+        commands,
         "models",
-        help="list the Gemini catalogue; --live compares it with OpenRouter's /models",
+        summary="list the Gemini catalogue; --live compares it with OpenRouter's /models",
         description=(
             "List the bundled catalogue of Gemini chat and embedding models: context window, "
             "output limit, prices per million tokens and reasoning rules (no network). "
             "--live compares it with OpenRouter's GET /models; --live --write refreshes it."
         ),
-        epilog=_EXAMPLES + ENVIRONMENT,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        examples=_EXAMPLES,
     )
     models.add_argument(
         "--live",

@@ -179,7 +179,7 @@ class OpenRouterCallbackHandler(BaseCallbackHandler):
                     self._add_message(generation.message, requested, run_id)
                     # One request per run: its other generations (if any) share the usage.
                     return
-        self._record(run_id, usage={}, cost=None, estimated=False, unreported=True)
+        self._record(run_id, _Counted(usage={}, cost=None, estimated=False, unreported=True))
 
     def _add_message(
         self, message: BaseMessage, requested: str | None, run_id: UUID, *, failed: bool = False
@@ -189,43 +189,14 @@ class OpenRouterCallbackHandler(BaseCallbackHandler):
         named = metadata.get("model_name") or metadata.get("model") or requested
         model = named if isinstance(named, str) else None
         extras = _extras(model, usage, metadata)
-        reported = usd(metadata.get("cost"))
         byok = usd(metadata.get("upstream_cost")) if metadata.get("is_byok") is True else None
-        if reported is not None:
-            self._record(
-                run_id,
-                usage=usage,
-                cost=reported,
-                estimated=False,
-                byok=byok,
-                extras=extras,
-                failed=failed,
-            )
-            return
-        estimate = estimate_cost(model, usage)
-        self._record(
-            run_id,
-            usage=usage,
-            cost=estimate,
-            estimated=estimate is not None,
-            byok=byok,
-            unreported=True,
-            extras=extras,
-            failed=failed,
+        counted = _priced(
+            usage, usd(metadata.get("cost")), model, byok=byok, extras=extras, failed=failed
         )
+        self._record(run_id, counted)
 
-    def _record(
-        self,
-        run_id: UUID,
-        *,
-        usage: Mapping[str, Any],
-        cost: float | None,
-        estimated: bool,
-        byok: float | None = None,
-        unreported: bool = False,
-        extras: _Extras | None = None,
-        failed: bool = False,
-    ) -> None:
+    def _record(self, run_id: UUID, counted: _Counted) -> None:
+        usage, extras = counted.usage, counted.extras
         input_details = usage.get("input_token_details") or {}
         output_details = usage.get("output_token_details") or {}
         prompt = int(usage.get("input_tokens") or 0)
@@ -239,18 +210,18 @@ class OpenRouterCallbackHandler(BaseCallbackHandler):
             self.total_tokens += int(usage.get("total_tokens") or prompt + completion)
             self.reasoning_tokens += int(output_details.get("reasoning") or 0)
             self.cached_tokens += int(input_details.get("cache_read") or 0)
-            if failed:
+            if counted.failed:
                 self.failed_requests += 1
             else:
                 self.successful_requests += 1
-            if cost is None:
+            if counted.cost is None:
                 self.unpriced_requests += 1
             else:
-                self.total_cost += cost
-                self.cost_is_estimated = self.cost_is_estimated or estimated
-            self.unreported_cost_requests += unreported
-            if byok is not None:
-                self.byok_cost += byok
+                self.total_cost += counted.cost
+                self.cost_is_estimated = self.cost_is_estimated or counted.estimated
+            self.unreported_cost_requests += counted.unreported
+            if counted.byok is not None:
+                self.byok_cost += counted.byok
                 self.byok_requests += 1
             if extras is not None:
                 self.cache_hit_requests += 1 if extras.cache_hits else 0
@@ -258,16 +229,42 @@ class OpenRouterCallbackHandler(BaseCallbackHandler):
                 self.cache_savings += extras.cache_savings
                 self.web_search_requests += extras.web_searches
         if self._parent is not None:
-            self._parent._record(
-                run_id,
-                usage=usage,
-                cost=cost,
-                estimated=estimated,
-                byok=byok,
-                unreported=unreported,
-                extras=extras,
-                failed=failed,
-            )
+            self._parent._record(run_id, counted)
+
+
+@dataclass(frozen=True)
+class _Counted:
+    """What one run adds to the totals; passed up unchanged to enclosing handlers."""
+
+    usage: Mapping[str, Any]
+    cost: float | None
+    estimated: bool
+    byok: float | None = None
+    unreported: bool = False
+    extras: _Extras | None = None
+    failed: bool = False
+
+
+def _priced(
+    usage: Mapping[str, Any],
+    reported: float | None,
+    model: str | None,
+    *,
+    byok: float | None = None,
+    extras: _Extras | None = None,
+    failed: bool = False,
+) -> _Counted:
+    # A reply without a reported cost is priced from the catalogue, never counted as free.
+    cost = reported if reported is not None else estimate_cost(model, usage)
+    return _Counted(
+        usage=usage,
+        cost=cost,
+        estimated=reported is None and cost is not None,
+        byok=byok,
+        unreported=reported is None,
+        extras=extras,
+        failed=failed,
+    )
 
 
 @dataclass(frozen=True)
@@ -340,13 +337,4 @@ def count_embeddings(usage: Mapping[str, Any], cost: float | None, model: str | 
     handler = _current_handler.get()
     if handler is None:
         return
-    unreported = cost is None
-    if cost is None:
-        cost = estimate_cost(model, usage)
-    handler._record(
-        uuid4(),
-        usage=usage,
-        cost=cost,
-        estimated=unreported and cost is not None,
-        unreported=unreported,
-    )
+    handler._record(uuid4(), _priced(usage, cost, model))

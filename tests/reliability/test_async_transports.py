@@ -11,14 +11,11 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-import socket
-import struct
 import sys
 import threading
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from types import TracebackType
 from typing import Any
 
 import openai
@@ -29,58 +26,11 @@ from langchain_openrouter_gemini import errors as e
 from langchain_openrouter_gemini.testing import Fault, OpenRouterEmulator
 from langchain_openrouter_gemini.transport import async_http
 from langchain_openrouter_gemini.transport import retry as _retry
+from tests.loopback import BrokenServer
 from tests.reliability.conftest import ASYNC_TRANSPORTS
 
 KEY = "sk-or-emulator"
 GUARD = 10.0  # only a hung call waits this long
-
-
-class BrokenServer:
-    """Accepts connections, reads each request, then breaks it in one way `how` names."""
-
-    def __init__(self, how: str) -> None:
-        self.how = how
-        self.requests = 0
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self._listener.settimeout(0.05)  # so the accept loop sees `_stop` soon
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self._listener.getsockname()[1]}/api/v1"
-
-    def __enter__(self) -> BrokenServer:
-        self._thread.start()
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self._stop.set()
-        self._thread.join(5)
-        self._listener.close()
-
-    def _serve(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self._listener.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            conn.settimeout(5)
-            with conn:
-                conn.recv(65536)
-                self.requests += 1
-                if self.how == "reset":  # RST instead of FIN: "connection reset by peer"
-                    conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-                elif self.how == "bad-status-line":
-                    conn.sendall(b"HELLO\r\n\r\n")
-                # "hang-up": close without a word
 
 
 @contextmanager

@@ -10,6 +10,18 @@ import httpx2 as httpx
 
 from tests.unit_tests.sse import BASE, USAGE, chunk, lines
 
+# What an httpx `MockTransport` calls with each request.
+Handler = Callable[[httpx.Request], httpx.Response]
+
+
+def mock_clients(handler: Handler, library: Any = httpx) -> dict[str, Any]:
+    """Sync and async clients of `library` (httpx2 or httpx) that hand every request to `handler`."""
+    transport = library.MockTransport(handler)
+    return {
+        "http_client": library.Client(transport=transport),
+        "http_async_client": library.AsyncClient(transport=transport),
+    }
+
 
 def completion(content: str = "Hello!", **message: Any) -> dict[str, Any]:
     return {
@@ -71,8 +83,4 @@ class FakeOpenRouter:
         )
 
     def clients(self) -> dict[str, Any]:
-        transport = httpx.MockTransport(self.handler)
-        return {
-            "http_client": httpx.Client(transport=transport),
-            "http_async_client": httpx.AsyncClient(transport=transport),
-        }
+        return mock_clients(self.handler)
