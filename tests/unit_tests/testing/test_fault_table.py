@@ -26,7 +26,7 @@ from langchain_openrouter_gemini.testing.state import EmulatorState
 from langchain_openrouter_gemini.testing.writer import send_json
 
 openrouter_emulator = pytest_plugin.openrouter_emulator  # the fixture, used explicitly
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "testing-offline.md"
+DOCS = Path(__file__).resolve().parents[3] / "docs" / "testing-offline.md"
 KEY = {"Authorization": "Bearer sk-or-test"}
 BODY: dict[str, Any] = {
     "model": "google/gemini-2.5-flash",
