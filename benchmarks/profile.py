@@ -51,9 +51,9 @@ def _top(stats: pstats.Stats, total: float) -> list[str]:
     return lines
 
 
-def _workload(kind: str, emulator: EmulatorProcess, repeats: int) -> Callable[[Contender], None]:
-    loop = asyncio.new_event_loop()
-
+def _workload(
+    kind: str, emulator: EmulatorProcess, repeats: int, loop: asyncio.AbstractEventLoop
+) -> Callable[[Contender], None]:
     def run(contender: Contender) -> None:
         for _ in range(repeats):
             if kind == "stream":
@@ -79,12 +79,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--workload", choices=("stream", "invoke", "ainvoke"), default="stream")
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args(argv)
+    loop = asyncio.new_event_loop()
+    try:
+        out = _profile_all(args.workload, args.repeats, loop)
+    finally:
+        # As asyncio.run does, so no aiohttp session is left to warn at exit.
+        loop.run_until_complete(loop.shutdown_asyncgens())
+        loop.close()
+    print("\n".join(out))
+    return 0
+
+
+def _profile_all(workload: str, repeats: int, loop: asyncio.AbstractEventLoop) -> list[str]:
     with EmulatorProcess() as emulator:
         contenders = [c for c in all_contenders(emulator.base_url) if c.name in PROFILED]
-        run = _workload(args.workload, emulator, args.repeats)
+        run = _workload(workload, emulator, repeats, loop)
         for contender in contenders:
             run(contender)  # warm: connections, lazy imports
-        out = [f"## `{args.workload}` x {args.repeats}, cProfile", ""]
+        out = [f"## `{workload}` x {repeats}, cProfile", ""]
         for contender in contenders:
             profiler = cProfile.Profile()
             profiler.runcall(run, contender)
@@ -98,8 +110,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 + "."
             )
             out += ["", *_top(stats, total), ""]
-    print("\n".join(out))
-    return 0
+        for contender in contenders:
+            loop.run_until_complete(contender.aclose())
+    return out
 
 
 if __name__ == "__main__":

@@ -24,11 +24,12 @@ from __future__ import annotations
 import asyncio
 import atexit
 import contextlib
+import copy
 import os
 import threading
 import weakref
 from collections import OrderedDict
-from collections.abc import AsyncGenerator, Hashable, Mapping
+from collections.abc import AsyncGenerator, Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -338,6 +339,11 @@ def _start_watch(loop: asyncio.AbstractEventLoop, pools: _LoopPools) -> AsyncGen
 # --- One model's clients -------------------------------------------------------------------
 
 
+def _same(held: ConnectionSettings, wanted: ConnectionSettings) -> bool:
+    # Usually the very object (`ClientCache.settings` hands out one until a field changes).
+    return held is wanted or held == wanted
+
+
 @dataclass(frozen=True)
 class _Held:
     settings: ConnectionSettings
@@ -362,6 +368,31 @@ class ClientCache:
         self._async: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Held] = (
             weakref.WeakKeyDictionary()
         )
+        # Per HTTP client slot (sync, async): the fields the settings were worked out
+        # from, a snapshot of them, and the settings (see `settings`).
+        self._memo: dict[str, tuple[tuple[Any, ...], object, ConnectionSettings]] = {}
+
+    def settings(
+        self,
+        slot: str,
+        fields: tuple[Any, ...],
+        http_client: object,
+        build: Callable[[], ConnectionSettings],
+    ) -> ConnectionSettings:
+        """The settings `build()` makes from `fields`, built again only when those changed.
+
+        Building them costs about four times comparing `fields` with a snapshot of the
+        ones they were built from, on every call. The snapshot is a deep copy, so a
+        header dict or category list changed in place counts as a change; the HTTP
+        client (`http_client`) is compared by identity, never copied.
+        """
+        memo = self._memo.get(slot)
+        if memo is not None and memo[1] is http_client and memo[0] == fields:
+            return memo[2]
+        built = build()
+        # Racing threads may each build; they build equal settings, and the last one stays.
+        self._memo[slot] = (copy.deepcopy(fields), http_client, built)
+        return built
 
     @property
     def empty(self) -> bool:
@@ -373,7 +404,7 @@ class ClientCache:
     ) -> openai.OpenAI:
         """The sync SDK client for `settings`, shared with every model that has them."""
         held = self._sync
-        if held is None or held.settings != settings or held.pool.closed:
+        if held is None or not _same(held.settings, settings) or held.pool.closed:
             with _REGISTRY.lock:
                 pool = _REGISTRY.sync_pool(settings)
                 held = self._take(held, pool, settings, default_query, openai.OpenAI)
@@ -387,7 +418,7 @@ class ClientCache:
         """The async SDK client for `settings` on the running event loop."""
         loop = asyncio.get_running_loop()
         held = self._async.get(loop)
-        if held is None or held.settings != settings or held.pool.closed:
+        if held is None or not _same(held.settings, settings) or held.pool.closed:
             with _REGISTRY.lock:
                 pool = _REGISTRY.async_pool(settings)
                 held = self._take(held, pool, settings, default_query, openai.AsyncOpenAI)

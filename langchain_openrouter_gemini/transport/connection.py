@@ -188,6 +188,26 @@ def rename_official_settings(values: Any) -> Any:
     return values
 
 
+def _field_names(
+    model: type[BaseModel], update: Mapping[str, Any] | None
+) -> Mapping[str, Any] | None:
+    """`update` for `model_copy` with aliases and renamed settings as field names."""
+    if not update:
+        return update
+    fields = model.model_fields
+    named: dict[str, Any] = {}
+    for name, value in rename_official_settings(dict(update)).items():
+        if name not in fields:
+            name = next((n for n, f in fields.items() if f.alias == name), name)
+        named[name] = value
+    key = named.get("openai_api_key")
+    if isinstance(key, str):
+        named["openai_api_key"] = SecretStr(key)
+    if "openai_api_base" in named:
+        named["openai_api_base"] = normalize_base_url(named["openai_api_base"])
+    return named
+
+
 # --- The shared base of both models --------------------------------------------------------
 
 
@@ -276,6 +296,16 @@ class OpenRouterConnection(BaseModel):
         """The API key is replaced by a reference to `OPENROUTER_API_KEY` when serialized."""
         return {"openai_api_key": API_KEY_ENV}
 
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy with `update` on top, which takes the names the constructor takes.
+
+        Pydantic's own `model_copy` knows only field names: `update={"api_key": ...}`
+        (the alias) would be stored beside the field and the copy would go on sending
+        the original's key. Here an alias or a renamed setting (`site_url=`) means its
+        field, and a key given as a plain string is kept as a secret.
+        """
+        return super().model_copy(update=_field_names(type(self), update), deep=deep)
+
     # --- Clients (looked up per call, so a copy or a changed field never reuses another's)
 
     def _headers(self) -> dict[str, str]:
@@ -290,11 +320,42 @@ class OpenRouterConnection(BaseModel):
         """Query parameters on every request (the chat model has `default_query`)."""
         return None
 
-    def _settings(self, http_client: Any) -> ConnectionSettings:
-        require_api_key(self.openai_api_key, type(self).__name__)
-        assert self.openai_api_key is not None  # checked just above
+    def _connection_fields(self) -> tuple[Any, ...]:
+        """Every field the connection settings are made from (a subclass adding one extends it)."""
+        return (
+            self.openai_api_key,
+            self.openai_api_base,
+            self.request_timeout,
+            self.connect_timeout,
+            self.max_retries,
+            self.app_url,
+            self.app_title,
+            self.app_categories,
+            self.default_headers,
+            self._default_query(),
+            self.async_transport,
+        )
+
+    def _cache(self) -> ClientCache:
+        # `self._clients` goes through pydantic's `__getattr__`, whose failed `hasattr`
+        # on the private attribute costs more than the rest of a client lookup.
+        private = self.__pydantic_private__ or {}
+        cache: ClientCache | None = private.get("_clients")
+        return self._clients if cache is None else cache
+
+    def _settings(self, slot: str, http_client: Any) -> ConnectionSettings:
+        # Worked out again only when a field they come from changed: by assignment, in a
+        # copy with `update=`, or in place (see `ClientCache.settings`).
+        return self._cache().settings(
+            slot, self._connection_fields(), http_client, lambda: self._build_settings(http_client)
+        )
+
+    def _build_settings(self, http_client: Any) -> ConnectionSettings:
+        key = self.openai_api_key
+        require_api_key(key, type(self).__name__)
+        assert key is not None  # checked just above
         return ConnectionSettings.build(
-            api_key=self.openai_api_key,
+            api_key=key,
             base_url=normalize_base_url(self.openai_api_base),
             headers=self._headers(),
             timeout=resolve_timeout(self.request_timeout, self.connect_timeout),
@@ -305,13 +366,13 @@ class OpenRouterConnection(BaseModel):
         )
 
     def _sync_client(self) -> openai.OpenAI:
-        settings = self._settings(self.http_client)
-        return self._clients.sync(settings, self._default_query())
+        settings = self._settings("sync", self.http_client)
+        return self._cache().sync(settings, self._default_query())
 
     def _async_client(self) -> openai.AsyncOpenAI:
         """The async client for the running event loop (call it from a coroutine)."""
-        settings = self._settings(self.http_async_client)
-        return self._clients.async_(settings, self._default_query())
+        settings = self._settings("async", self.http_async_client)
+        return self._cache().async_(settings, self._default_query())
 
     # --- Releasing clients ----------------------------------------------------------------
 
