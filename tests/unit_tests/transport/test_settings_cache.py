@@ -23,7 +23,7 @@ from pydantic import SecretStr
 
 from langchain_openrouter_gemini.errors import OpenRouterTimeoutError
 from langchain_openrouter_gemini.testing import Fault, OpenRouterEmulator
-from tests.unit_tests.test_client_lifecycle import (
+from tests.unit_tests.transport.test_client_lifecycle import (
     KEY_A,
     KEY_B,
     Model,
