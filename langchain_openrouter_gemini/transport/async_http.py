@@ -3,8 +3,9 @@
 httpx2's connection pool scans every connection for each request, so its cost grows with
 the square of the requests in flight; at a few hundred concurrent calls it, not this
 package, sets the pace. The `openai` SDK ships a supported aiohttp transport behind an
-`httpx2.AsyncClient` (`openai.DefaultAioHttpClient`), so requests keep going out through
-`client._client.send(...)` (see `_transport`) whichever library carries them.
+`httpx2.AsyncClient` (`openai.DefaultAioHttpClient`); that client is our default async
+pool, and `transport.aiohttp_send` sends our requests straight to the aiohttp session
+inside it.
 
 This module is the one place that knows about aiohttp:
 
@@ -23,6 +24,8 @@ from typing import Any, Literal
 import httpx2
 import openai
 from pydantic import Field
+
+from langchain_openrouter_gemini.transport.aiohttp_send import adopt
 
 __all__ = [
     "DEFAULT_ASYNC_TRANSPORT",
@@ -71,6 +74,8 @@ def build_async_http_client(transport: AsyncTransport) -> httpx2.AsyncClient | N
                 exc,
             )
         return None
+    # Ours, so `transport.aiohttp_send` may send straight to its aiohttp session.
+    adopt(client)
     return client
 
 

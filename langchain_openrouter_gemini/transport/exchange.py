@@ -5,7 +5,8 @@ pool, proxies and TLS settings, or the `http_client=` a user passed) with the SD
 headers and retry policy (`transport.retry`), but not through the SDK's request machinery: per
 call that builds and copies option models, re-parses the URL and, for streams, a
 Pydantic object per chunk, which together cost more than the HTTP exchange itself on a
-short reply. Replies are read as raw JSON bytes, or as SSE bytes cut into lines by
+short reply. On our own aiohttp pool, even the HTTP client's layer is skipped
+(`transport.aiohttp_send`). Replies are read as raw JSON bytes, or as SSE bytes cut into lines by
 `wire.sse`, and handed to the pure parsers in `wire/`.
 """
 
@@ -32,6 +33,11 @@ from langchain_openrouter_gemini.errors import (
     stalled_stream,
 )
 from langchain_openrouter_gemini.errors.parsing import redact
+from langchain_openrouter_gemini.transport.aiohttp_send import (
+    as_httpx_response,
+    direct_session,
+    send,
+)
 from langchain_openrouter_gemini.transport.async_http import (
     aiohttp_errors,
     failure_behind,
@@ -139,11 +145,33 @@ _NO_EXTRAS = RequestExtras()
 # Per SDK client, per (method, path): a request with the merged URL and headers, so that
 # a call copies them instead of merging and re-parsing them (`build_request` costs several
 # times what the copy does, much of a short call's own time over aiohttp).
-_TEMPLATES: weakref.WeakKeyDictionary[Any, dict[tuple[str, str], Any]] = weakref.WeakKeyDictionary()
+_TEMPLATES: weakref.WeakKeyDictionary[Any, dict[tuple[str, str], _Template]] = (
+    weakref.WeakKeyDictionary()
+)
 _PER_BODY = ("content-length", "transfer-encoding")
 
 
-def _build_request(
+@dataclass(frozen=True)
+class _Template:
+    """A request without its body, and its URL and headers as plain strings (for aiohttp)."""
+
+    request: Any
+    url: str
+    headers: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def of(cls, request: Any) -> _Template:
+        # As httpx2 would send them: the names in their own letter case, in order.
+        encoding = request.headers.encoding
+        headers = tuple(
+            (name.decode(encoding), value.decode(encoding))
+            for name, value in request.headers.raw
+            if name.lower().decode(encoding) not in _PER_BODY
+        )
+        return cls(request, str(request.url), headers)
+
+
+def _template(
     client: openai.OpenAI | openai.AsyncOpenAI,
     http: Any,
     method: str,
@@ -153,14 +181,14 @@ def _build_request(
     extra_headers: Mapping[str, str] | None,
     content: bytes | None,
     extensions: dict[str, Any],
-) -> Any:
-    """The HTTP request, as `http.build_request` would build it."""
+) -> tuple[_Template, Any]:
+    """The request's template, and the whole request when it had to be built afresh."""
     default_query = cast("dict[str, Any]", client.default_query or {})
-    if params or extra_headers or http.cookies:
+    if params or extra_headers or getattr(http, "cookies", None):
         # One call's own query or headers, or cookies the server set on the pool: merge
         # them afresh.
         headers = _headers(client)
-        return http.build_request(
+        request = http.build_request(
             method,
             _url(client, path),
             params={**default_query, **(params or {})} or None,
@@ -168,18 +196,17 @@ def _build_request(
             content=content,
             extensions=extensions,
         )
+        return _Template.of(request), request
     templates = _TEMPLATES.setdefault(client, {})
     template = templates.get((method, path))
     if template is None:
-        template = http.build_request(
+        request = http.build_request(
             method, _url(client, path), params=default_query or None, headers=_headers(client)
         )
         for name in _PER_BODY:
-            template.headers.pop(name, None)
-        templates[(method, path)] = template
-    return type(template)(
-        method, template.url, headers=template.headers, content=content, extensions=extensions
-    )
+            request.headers.pop(name, None)
+        template = templates[(method, path)] = _Template.of(request)
+    return template, None
 
 
 class _Exchange:
@@ -203,19 +230,52 @@ class _Exchange:
         # The SDK keeps its HTTP client in `_client`; sharing it shares the pool.
         self.http: Any = client._client
         self._extras = extras or _NO_EXTRAS
-        self.request = _build_request(
+        self.method = "GET" if body is None else "POST"
+        self._content = None if body is None else _dumps(body)
+        # A plain dict suits httpx2 and legacy httpx clients alike.
+        self._extensions = {"timeout": httpx2.Timeout(timeout).as_dict()}
+        self._template, self._request = _template(
             client,
             self.http,
-            "GET" if body is None else "POST",
+            self.method,
             path,
             {**(params or {}), **(self._extras.query or {})},
             extra_headers=self._extras.headers,
-            content=None if body is None else _dumps(body),
-            # A plain dict suits httpx2 and legacy httpx clients alike.
-            extensions={"timeout": httpx2.Timeout(timeout).as_dict()},
+            content=self._content,
+            extensions=self._extensions,
         )
+        # Set only for our own aiohttp pools (async ones), never for a user's client.
+        self._session = direct_session(self.http)
         self.transport_error, self._timeout_error = _library_errors(self.http)
         self._retries = Retries(client.max_retries)
+
+    @property
+    def request(self) -> Any:
+        """The HTTP request; over aiohttp directly, built only when an error must name it."""
+        if self._request is None:
+            template = self._template.request
+            self._request = type(template)(
+                self.method,
+                template.url,
+                headers=template.headers,
+                content=self._content,
+                extensions=self._extensions,
+            )
+        return self._request
+
+    async def asend_once(self, *, stream: bool) -> Any:
+        """Send the request once on the async pool: to its aiohttp session when it is ours."""
+        if self._session is None:
+            return await self.http.send(self.request, stream=stream)
+        return await send(
+            self._session,
+            method=self.method,
+            url=self._template.url,
+            headers=self._template.headers,
+            content=self._content,
+            timeout=self._extensions["timeout"],
+            stream=stream,
+        )
 
     def keep_reply_headers(self, response: Any) -> None:
         """Copy the reply's headers where the caller asked for them."""
@@ -235,7 +295,10 @@ class _Exchange:
         delay = self._retries.after_status(response.status_code, response.headers)
         if delay is None:
             retries = self._retries
-            raise error_from_response(response, retries=(retries.taken, retries.max_retries))
+            raise error_from_response(
+                as_httpx_response(response, self.request),
+                retries=(retries.taken, retries.max_retries),
+            )
         self._log_retry(f"HTTP {response.status_code}", delay)
         return delay
 
@@ -313,7 +376,7 @@ def _send(exchange: _Exchange, *, stream: bool) -> Any:
 async def _asend(exchange: _Exchange, *, stream: bool) -> Any:
     while True:
         try:
-            response = await exchange.http.send(exchange.request, stream=stream)
+            response = await exchange.asend_once(stream=stream)
         except exchange.transport_error as exc:
             await asyncio.sleep(exchange.delay_after_failure(exc))
             continue
@@ -406,7 +469,7 @@ def stream_lines(
     exchange = _Exchange(client, body, timeout, extras=extras)
     response = _send(exchange, stream=True)
     exchange.keep_reply_headers(response)
-    lines = _sse_lines(response.iter_bytes(), _ChunkClock(chunk_timeout, exchange.request))
+    lines = _sse_lines(response.iter_bytes(), _ChunkClock(chunk_timeout, exchange))
     try:
         with exchange.translating(streaming=True):
             yield lines
@@ -428,7 +491,7 @@ async def astream_lines(
     exchange = _Exchange(client, body, timeout, extras=extras)
     response = await _asend(exchange, stream=True)
     exchange.keep_reply_headers(response)
-    lines = _asse_lines(response.aiter_bytes(), _ChunkClock(chunk_timeout, exchange.request))
+    lines = _asse_lines(response.aiter_bytes(), _ChunkClock(chunk_timeout, exchange))
     try:
         with exchange.translating(streaming=True):
             yield lines
@@ -448,11 +511,11 @@ class _ChunkClock:
     for bytes counts: time the caller spends between chunks is its own.
     """
 
-    __slots__ = ("_limit", "_request", "_since", "_waited")
+    __slots__ = ("_exchange", "_limit", "_since", "_waited")
 
-    def __init__(self, limit: float | None, request: Any) -> None:
+    def __init__(self, limit: float | None, exchange: _Exchange) -> None:
         self._limit = limit
-        self._request = request
+        self._exchange = exchange
         self._since = 0.0
         self._waited = 0.0
 
@@ -468,7 +531,7 @@ class _ChunkClock:
         self._waited += time.monotonic() - self._since
         for line in lines:
             if self._waited > self._limit:
-                raise stalled_stream(self._limit, request=self._request)
+                raise stalled_stream(self._limit, request=self._exchange.request)
             if line.startswith("data:"):
                 self._waited = 0.0
         return lines
