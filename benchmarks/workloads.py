@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import random
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -191,6 +191,21 @@ def row_stream(bench: Bench) -> list[Line]:
     ]
 
 
+async def all_or_none(calls: list[Coroutine[Any, Any, str]]) -> list[str]:
+    """Await every call; when one fails, cancel the rest before raising.
+
+    A bare `gather` leaves the others running on the loop after the first failure, and
+    they would then load the next contender's sample (and the emulator) with this one's work.
+    """
+    tasks = [asyncio.ensure_future(call) for call in calls]
+    try:
+        return await asyncio.gather(*tasks)
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
 def row_concurrency(bench: Bench) -> list[Line]:
     lines: list[Line] = []
     for n in bench.sizes.concurrency:
@@ -200,7 +215,7 @@ def row_concurrency(bench: Bench) -> list[Line]:
             contender = bench.contenders[index]
 
             async def many() -> list[str]:
-                return await asyncio.gather(*(contender.ainvoke("Hi.") for _ in range(n)))
+                return await all_or_none([contender.ainvoke("Hi.") for _ in range(n)])
 
             answers = bench.loop.run_until_complete(many())
             if len(answers) != n or not all(answers):
