@@ -58,6 +58,7 @@ OPTION_KEYS: Final = (
     "reasoning",
 )
 """The option names `build_openrouter_body` understands, in the order they are written."""
+_KNOWN_OPTIONS: Final = frozenset(OPTION_KEYS)
 
 SortBy = Literal["price", "throughput", "latency"]
 PdfEngine = Literal["native", "mistral-ocr", "cloudflare-ai"]
@@ -270,7 +271,7 @@ def build_openrouter_body(options: Mapping[str, Any]) -> dict[str, Any]:
             `web` plugin in `plugins`.
 
     """
-    unknown = [key for key in options if key not in OPTION_KEYS]
+    unknown = [key for key in options if key not in _KNOWN_OPTIONS]
     if unknown:
         msg = (
             f"Unknown OpenRouter option(s) {', '.join(map(repr, unknown))}; known options are"

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from langchain_core.messages import AIMessage, InvalidToolCall, ToolCall
+from langchain_core.messages.ai import UsageMetadata
 from langchain_core.output_parsers.openai_tools import make_invalid_tool_call, parse_tool_call
 from langchain_core.outputs import ChatGeneration, ChatResult
 
@@ -98,7 +99,13 @@ def parse_tool_calls(raw: Any) -> tuple[list[ToolCall], list[InvalidToolCall]]:
     return calls, invalid
 
 
-def _message(raw: Mapping[str, Any], meta: dict[str, Any], *, image_output: bool) -> AIMessage:
+def _message(
+    raw: Mapping[str, Any],
+    meta: dict[str, Any],
+    usage: UsageMetadata | None,
+    *,
+    image_output: bool,
+) -> AIMessage:
     raw_text = raw.get("content")
     text = raw_text if isinstance(raw_text, str) else ""
     content: str | list[str | dict[str, Any]] = text
@@ -127,6 +134,7 @@ def _message(raw: Mapping[str, Any], meta: dict[str, Any], *, image_output: bool
         additional_kwargs=additional_kwargs,
         tool_calls=tool_calls,
         invalid_tool_calls=invalid_tool_calls,
+        usage_metadata=usage,
         response_metadata=meta,
     )
 
@@ -166,9 +174,12 @@ def completion_to_result(
     if isinstance(usage, Mapping):
         meta.update(cost_fields(usage))
 
-    message = _message(raw_message, meta, image_output=image_output)
-    if isinstance(usage, Mapping):
-        message.usage_metadata = usage_to_metadata(usage)
+    message = _message(
+        raw_message,
+        meta,
+        usage_to_metadata(usage) if isinstance(usage, Mapping) else None,
+        image_output=image_output,
+    )
     llm_output = {
         "token_usage": dict(usage) if isinstance(usage, Mapping) else {},
         "model_name": meta.get("model_name"),
