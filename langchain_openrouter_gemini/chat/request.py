@@ -255,7 +255,7 @@ def _call_arguments(
     kwargs: Mapping[str, Any], stop: list[str] | str | None
 ) -> tuple[dict[str, Any], list[str] | str | None, Any]:
     """The call's body arguments, its `stop` and its `extra_body`, taken out of `kwargs`."""
-    if not kwargs:  # a plain `invoke(messages)`: LangChain asks three times per call
+    if not kwargs:  # a plain `invoke(messages)`: read for the body and twice for tracing
         return {}, stop, None
     call = dict(kwargs)
     for name in (*_LANGCHAIN_ONLY, *REQUEST_OPTIONS):
