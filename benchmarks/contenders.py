@@ -50,7 +50,10 @@ class Contender(ABC):
     async_only = False  # runs `ainvoke` only, so only the async rows
 
     async def aclose(self) -> None:  # noqa: B027 - a hook: most contenders hold nothing
-        """Close what `ainvoke` opened on the bench's event loop (before the loop closes)."""
+        """Close what `ainvoke` opened on the bench's event loop; a later `ainvoke` opens afresh.
+
+        Row 3 calls it between ops, and the bench before the loop closes.
+        """
 
     def __init__(self, base_url: str) -> None:
         self.base_url = base_url
@@ -220,7 +223,8 @@ class AiohttpFloor(Contender):
 
     async def aclose(self) -> None:
         if self.session is not None:
-            await self.session.close()
+            session, self.session = self.session, None
+            await session.close()
 
     def invoke(self, prompt: str) -> str:
         raise NotImplementedError(self.name + " runs the async rows only")

@@ -242,6 +242,7 @@ class LangChainAiohttpFloor(LangChainFloor):
             return _reply(json.loads(await response.read()))
 
     async def aclose(self) -> None:
-        """Close the session (on the loop it was made on)."""
+        """Close the session (on the loop it was made on); the next call makes a new one."""
         if self._session is not None:
-            await self._session.close()
+            session, self._session = self._session, None
+            await session.close()
