@@ -235,11 +235,9 @@ def row_concurrency(bench: Bench) -> list[Line]:
             if len(answers) != n or not all(answers):
                 raise RuntimeError("missing answers")
 
-        script = bench.script_each(lambda n=n: [Reply.text("Hello there.")] * n)  # type: ignore[misc]
-
-        def replies(index: int, script: Callable[[int], None] = script) -> None:
+        def replies(_index: int, n: int = n) -> None:
             close_pools(bench)
-            script(index)
+            bench.emulator.script([Reply.text("Hello there.")] * n)
 
         samples = interleave(
             bench.names,
